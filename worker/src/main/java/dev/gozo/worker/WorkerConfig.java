@@ -1,0 +1,77 @@
+package dev.gozo.worker;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The worker's settings, read once from the environment. Every field has a documented default
+ * (README, "Configuration"); {@link #validate()} refuses nonsense at start-up.
+ *
+ * @param workerId GOZO_WORKER_ID: stable name of this worker; labels its containers so its next
+ *     life can remove what this one left (default: worker-RANDOM)
+ * @param kafkaBootstrap GOZO_KAFKA_BOOTSTRAP (127.0.0.1:9092)
+ * @param jobsTopic GOZO_TOPIC_JOBS (gozo.jobs)
+ * @param eventsTopic GOZO_TOPIC_EVENTS (gozo.events)
+ * @param resultsTopic GOZO_TOPIC_RESULTS (gozo.results)
+ * @param shareGroup GOZO_SHARE_GROUP (gozo-workers)
+ * @param concurrency GOZO_WORKER_CONCURRENCY: jobs run at once (4)
+ * @param maxAttempts GOZO_MAX_ATTEMPTS: deliveries before a job is failed as poison (3)
+ * @param shutdownGrace GOZO_SHUTDOWN_GRACE_MS: time running jobs get on SIGTERM (30000)
+ * @param catalogue GOZO_CATALOGUE: runtime catalogue file (blank = bundled copy)
+ * @param dockerHost DOCKER_HOST (unix:///var/run/docker.sock)
+ * @param warmPerRuntime GOZO_WARM_PER_RUNTIME: idle containers kept per runtime (1)
+ * @param containerRuntime GOZO_CONTAINER_RUNTIME: OCI runtime such as runsc (engine default)
+ * @param sandboxCpus GOZO_SANDBOX_CPUS: CPU quota per sandbox in cores (1.0)
+ */
+public record WorkerConfig(
+    String workerId,
+    String kafkaBootstrap,
+    String jobsTopic,
+    String eventsTopic,
+    String resultsTopic,
+    String shareGroup,
+    int concurrency,
+    int maxAttempts,
+    Duration shutdownGrace,
+    String catalogue,
+    String dockerHost,
+    int warmPerRuntime,
+    String containerRuntime,
+    double sandboxCpus) {
+
+  public static WorkerConfig fromEnvironment(Map<String, String> env) {
+    return new WorkerConfig(
+        env.getOrDefault("GOZO_WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.getOrDefault("GOZO_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        env.getOrDefault("GOZO_TOPIC_JOBS", "gozo.jobs"),
+        env.getOrDefault("GOZO_TOPIC_EVENTS", "gozo.events"),
+        env.getOrDefault("GOZO_TOPIC_RESULTS", "gozo.results"),
+        env.getOrDefault("GOZO_SHARE_GROUP", "gozo-workers"),
+        Integer.parseInt(env.getOrDefault("GOZO_WORKER_CONCURRENCY", "4")),
+        Integer.parseInt(env.getOrDefault("GOZO_MAX_ATTEMPTS", "3")),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_SHUTDOWN_GRACE_MS", "30000"))),
+        env.getOrDefault("GOZO_CATALOGUE", ""),
+        env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
+        Integer.parseInt(env.getOrDefault("GOZO_WARM_PER_RUNTIME", "1")),
+        env.getOrDefault("GOZO_CONTAINER_RUNTIME", ""),
+        Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")))
+        .validate();
+  }
+
+  public WorkerConfig validate() {
+    require(workerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), "GOZO_WORKER_ID must be a simple name");
+    require(concurrency >= 1 && concurrency <= 256, "GOZO_WORKER_CONCURRENCY must be 1..256");
+    require(maxAttempts >= 1 && maxAttempts <= 4, "GOZO_MAX_ATTEMPTS must be 1..4 (the broker stops at 5)");
+    require(!shutdownGrace.isNegative(), "GOZO_SHUTDOWN_GRACE_MS must not be negative");
+    require(warmPerRuntime >= 0 && warmPerRuntime <= 64, "GOZO_WARM_PER_RUNTIME must be 0..64");
+    require(sandboxCpus > 0 && sandboxCpus <= 64, "GOZO_SANDBOX_CPUS must be in (0, 64]");
+    return this;
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

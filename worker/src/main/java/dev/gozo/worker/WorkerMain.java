@@ -1,0 +1,121 @@
+package dev.gozo.worker;
+
+import dev.gozo.jobspec.JobBounds;
+import dev.gozo.jobspec.JobValidator;
+import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.worker.intake.JobProcessor;
+import dev.gozo.worker.intake.ShareGroupIntake;
+import dev.gozo.worker.results.ResultPublisher;
+import dev.gozo.worker.sandbox.DockerClients;
+import dev.gozo.worker.sandbox.DockerSandbox;
+import dev.gozo.worker.sandbox.Orphans;
+import dev.gozo.worker.sandbox.SandboxSettings;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point: wires the worker together and runs it until SIGTERM. */
+public final class WorkerMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
+    Worker worker = Worker.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "worker-shutdown"));
+    worker.awaitStopped();
+  }
+
+  /** A running worker; {@link #stop()} is safe to call twice. */
+  public static final class Worker {
+    private final WorkerConfig config;
+    private final DockerSandbox sandbox;
+    private final ResultPublisher publisher;
+    private final ShareGroupIntake intake;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private boolean stopped;
+
+    private Worker(WorkerConfig config, DockerSandbox sandbox, ResultPublisher publisher, ShareGroupIntake intake) {
+      this.config = config;
+      this.sandbox = sandbox;
+      this.publisher = publisher;
+      this.intake = intake;
+    }
+
+    public static Worker start(WorkerConfig config) {
+      RuntimeCatalogue catalogue = RuntimeCatalogue.load(config.catalogue());
+      var api = DockerClients.api(config.dockerHost(), 4 * config.concurrency() + 8, Duration.ofSeconds(30));
+      var streams = DockerClients.streams(config.dockerHost(), 2 * config.concurrency() + 64);
+      Orphans.sweep(api, config.workerId(), Duration.ofMinutes(15));
+      SandboxSettings settings =
+          new SandboxSettings(
+              config.workerId(),
+              "10001:10001",
+              config.sandboxCpus(),
+              64,
+              32,
+              config.containerRuntime(),
+              java.nio.file.Path.of("/sys/fs/cgroup"),
+              config.warmPerRuntime(),
+              Duration.ofMillis(10),
+              Duration.ofSeconds(5));
+      DockerSandbox sandbox = new DockerSandbox(api, streams, settings);
+      sandbox.warmUp(catalogue.runtimes());
+      ResultPublisher publisher =
+          new ResultPublisher(
+              config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));
+      JobProcessor processor =
+          new JobProcessor(
+              catalogue,
+              new JobValidator(catalogue, JobBounds.defaults()),
+              sandbox,
+              publisher,
+              config.workerId(),
+              config.maxAttempts());
+      ShareGroupIntake intake =
+          new ShareGroupIntake(
+              config.kafkaBootstrap(),
+              config.shareGroup(),
+              config.jobsTopic(),
+              config.concurrency(),
+              processor,
+              sandbox::available);
+      intake.start();
+      LOG.info(
+          "worker {} started: {} slots, group {}, topic {}",
+          config.workerId(), config.concurrency(), config.shareGroup(), config.jobsTopic());
+      return new Worker(config, sandbox, publisher, intake);
+    }
+
+    /**
+     * Graceful stop: take no more jobs, let running ones finish within the grace period, then
+     * kill what still runs (those records are released for another worker), remove every
+     * container, and close Kafka clients. Logs which of the two endings it was.
+     */
+    public synchronized void stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      LOG.info("worker {} stopping: no new jobs, {} ms for running ones", config.workerId(), config.shutdownGrace().toMillis());
+      intake.stopTaking();
+      if (intake.awaitStopped(config.shutdownGrace())) {
+        LOG.info("all running jobs finished");
+      } else {
+        LOG.warn("grace period over: killing running jobs and handing them back");
+        sandbox.abortRunning();
+        intake.awaitStopped(Duration.ofSeconds(15));
+      }
+      sandbox.close();
+      publisher.close();
+      LOG.info("worker {} stopped", config.workerId());
+      done.countDown();
+    }
+
+    public void awaitStopped() throws InterruptedException {
+      done.await();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.gozo.worker.intake;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gozo.jobspec.EffectiveLimits;
+import dev.gozo.jobspec.JobValidator;
+import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.jobspec.Violation;
+import dev.gozo.protocol.v1.ExecuteJob;
+import dev.gozo.protocol.v1.JobCompleted;
+import dev.gozo.protocol.v1.Runtime;
+import dev.gozo.protocol.v1.SourceFile;
+import dev.gozo.worker.results.OutcomeMapper;
+import dev.gozo.worker.results.ResultPublisher;
+import dev.gozo.worker.sandbox.Outcome;
+import dev.gozo.worker.sandbox.Sandbox;
+import dev.gozo.worker.sandbox.SandboxJob;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Handles one delivered job record from start to acknowledgement decision: decode, give up on
+ * jobs that were delivered too often, validate, run, publish the result. The result is durable
+ * before the record is accepted; when it cannot be published, or the sandbox is unavailable, the
+ * record is released so that another attempt (here or on another worker) runs it.
+ */
+public final class JobProcessor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobProcessor.class);
+
+  /** What to tell Kafka about the record. */
+  public enum Decision {
+    ACCEPT,
+    RELEASE,
+    REJECT
+  }
+
+  private final RuntimeCatalogue catalogue;
+  private final JobValidator validator;
+  private final Sandbox sandbox;
+  private final ResultPublisher publisher;
+  private final String workerId;
+  private final int maxAttempts;
+
+  public JobProcessor(
+      RuntimeCatalogue catalogue,
+      JobValidator validator,
+      Sandbox sandbox,
+      ResultPublisher publisher,
+      String workerId,
+      int maxAttempts) {
+    this.catalogue = catalogue;
+    this.validator = validator;
+    this.sandbox = sandbox;
+    this.publisher = publisher;
+    this.workerId = workerId;
+    this.maxAttempts = maxAttempts;
+  }
+
+  public Decision process(String key, byte[] value, int attempt) {
+    long startedAt = System.currentTimeMillis();
+    ExecuteJob job;
+    try {
+      job = ExecuteJob.parseFrom(value == null ? new byte[0] : value);
+    } catch (InvalidProtocolBufferException e) {
+      return undecodable(key, attempt, startedAt);
+    }
+    if (job.getJobId().isEmpty() && key != null) {
+      job = job.toBuilder().setJobId(key).build();
+    }
+    if (attempt > maxAttempts) {
+      LOG.warn("job {}: giving up after {} deliveries", job.getJobId(), attempt - 1);
+      return finish(
+          job,
+          new Outcome.InternalError(
+              "gave up after "
+                  + (attempt - 1)
+                  + " attempts: the job stopped its worker every time it ran"),
+          null,
+          attempt,
+          startedAt);
+    }
+    List<Violation> violations = validator.validate(job);
+    if (!violations.isEmpty()) {
+      String reason =
+          violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+      return finish(job, new Outcome.Rejected("invalid job: " + reason), null, attempt, startedAt);
+    }
+    Runtime runtime = catalogue.resolve(job.getLanguage(), job.getVersion()).orElseThrow();
+    publisher.started(job.getJobId(), job.getTenant(), workerId, attempt);
+    Outcome outcome = sandbox.run(toSandboxJob(job, runtime));
+    if (outcome instanceof Outcome.Unavailable unavailable) {
+      LOG.warn("job {}: handing back ({})", job.getJobId(), unavailable.message());
+      return Decision.RELEASE;
+    }
+    return finish(job, outcome, runtime, attempt, startedAt);
+  }
+
+  private Decision undecodable(String key, int attempt, long startedAt) {
+    ExecuteJob stub = ExecuteJob.newBuilder().setJobId(key == null ? "" : key).build();
+    if (stub.getJobId().isEmpty()) {
+      LOG.warn("dropping an undecodable job record without a key");
+      return Decision.REJECT;
+    }
+    return finish(
+        stub,
+        new Outcome.Rejected("the job record is not a valid gozo.v1.ExecuteJob message"),
+        null,
+        attempt,
+        startedAt);
+  }
+
+  private Decision finish(
+      ExecuteJob job, Outcome outcome, Runtime runtime, int attempt, long startedAt) {
+    JobCompleted.Builder result =
+        OutcomeMapper.toResult(outcome)
+            .setJobId(job.getJobId())
+            .setTenant(job.getTenant())
+            .setWorkerId(workerId)
+            .setSubmittedAtMs(job.getSubmittedAtMs())
+            .setStartedAtMs(startedAt)
+            .setFinishedAtMs(System.currentTimeMillis())
+            .setDeliveryAttempt(attempt);
+    if (runtime != null) {
+      result.setLanguage(runtime.getLanguage()).setVersion(runtime.getVersion());
+    } else {
+      result.setLanguage(job.getLanguage()).setVersion(job.getVersion());
+    }
+    JobCompleted completed = result.build();
+    if (!publisher.publish(completed)) {
+      LOG.warn("job {}: result could not be published, handing the job back", job.getJobId());
+      return Decision.RELEASE;
+    }
+    LOG.info(
+        "job {} {} in {} ms (attempt {})",
+        job.getJobId(),
+        completed.getStatus(),
+        completed.getFinishedAtMs() - startedAt,
+        attempt);
+    return Decision.ACCEPT;
+  }
+
+  private SandboxJob toSandboxJob(ExecuteJob job, Runtime runtime) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (SourceFile file : job.getFilesList()) {
+      files.put(file.getName(), file.getContent().toByteArray());
+    }
+    return new SandboxJob(
+        job.getJobId(),
+        runtime,
+        files,
+        job.getStdin().toByteArray(),
+        List.copyOf(job.getArgsList()),
+        EffectiveLimits.forCompile(runtime.getCompileLimits(), catalogue.maxCompileLimits()),
+        EffectiveLimits.resolve(job.getLimits(), runtime.getRunLimits(), catalogue.maxLimits()));
+  }
+}

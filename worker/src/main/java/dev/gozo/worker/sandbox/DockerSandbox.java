@@ -1,0 +1,165 @@
+package dev.gozo.worker.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.gozo.jobspec.EffectiveLimits;
+import dev.gozo.protocol.v1.Runtime;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Sandbox} backed by Docker. Each job gets its own container from the {@link WarmPool}
+ * and the container is removed afterwards, whatever happened. A Resilience4j circuit breaker
+ * watches the engine: while it is open no container is requested and jobs come back as {@link
+ * Outcome.Unavailable}, which the intake hands back to Kafka instead of failing them.
+ */
+public final class DockerSandbox implements Sandbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockerSandbox.class);
+
+  private final DockerClient docker;
+  private final SandboxSettings settings;
+  private final WarmPool pool;
+  private final CircuitBreaker engine;
+  private final java.util.Set<SandboxContainer> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+  private volatile boolean aborting;
+
+  public DockerSandbox(DockerClient docker, DockerClient streams, SandboxSettings settings) {
+    this.docker = docker;
+    this.settings = settings;
+    this.pool =
+        new WarmPool(new ContainerFactory(docker, streams, settings), settings.warmPerRuntime());
+    this.engine =
+        CircuitBreaker.of(
+            "docker-engine",
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(5)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(60)
+                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(DockerSandbox::isEngineFailure)
+                .build());
+  }
+
+  /** Starts warm containers for the given runtimes so the first jobs do not wait. */
+  public void warmUp(Iterable<Runtime> runtimes) {
+    for (Runtime runtime : runtimes) {
+      pool.refill(runtime, defaultLimits(runtime));
+    }
+  }
+
+  /** False while the engine's circuit breaker is open: do not take jobs now. */
+  public boolean available() {
+    return !closed && engine.getState() != CircuitBreaker.State.OPEN
+        && engine.getState() != CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  public CircuitBreaker circuitBreaker() {
+    return engine;
+  }
+
+  @Override
+  public Outcome run(SandboxJob job) {
+    if (closed) {
+      return new Outcome.Unavailable("the worker is shutting down");
+    }
+    SandboxContainer container;
+    try {
+      container =
+          engine.executeSupplier(() -> pool.take(job.runtime(), defaultLimits(job.runtime())));
+    } catch (CallNotPermittedException e) {
+      return new Outcome.Unavailable("the Docker engine is unavailable (circuit open)");
+    } catch (NotFoundException e) {
+      return new Outcome.InternalError(
+          "runtime image " + job.runtime().getImage() + " is not installed on this worker");
+    } catch (RuntimeException e) {
+      return failure(job, e);
+    }
+    inUse.add(container);
+    try {
+      Outcome outcome = new JobRun(docker, container, job, settings).execute();
+      return aborting ? new Outcome.Unavailable("the worker stopped before the job finished") : outcome;
+    } catch (RuntimeException e) {
+      if (aborting) {
+        return new Outcome.Unavailable("the worker stopped before the job finished");
+      }
+      if (isEngineFailure(e)) {
+        engine.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
+      }
+      return failure(job, e);
+    } finally {
+      inUse.remove(container);
+      pool.discard(container);
+    }
+  }
+
+  /**
+   * Kills every running job's container: used when a graceful stop runs out of time. The jobs
+   * come back as {@link Outcome.Unavailable} so their records are released, not failed.
+   */
+  public void abortRunning() {
+    aborting = true;
+    for (SandboxContainer container : inUse) {
+      try {
+        docker.killContainerCmd(container.id()).exec();
+      } catch (RuntimeException e) {
+        // gone already
+      }
+    }
+  }
+
+  private Outcome failure(SandboxJob job, RuntimeException e) {
+    if (isEngineFailure(e)) {
+      LOG.warn("job {}: Docker engine failure: {}", job.jobId(), e.toString());
+      return new Outcome.Unavailable("the Docker engine failed: " + e.getMessage());
+    }
+    LOG.error("job {}: sandbox failure", job.jobId(), e);
+    return new Outcome.InternalError("the sandbox failed: " + e.getMessage());
+  }
+
+  /** Connection-level trouble means the engine is away; anything else is about this job. */
+  static boolean isEngineFailure(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+      if (t instanceof com.github.dockerjava.api.exception.InternalServerErrorException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static ContainerLimits defaultLimits(Runtime runtime) {
+    EffectiveLimits run =
+        EffectiveLimits.resolve(
+            dev.gozo.protocol.v1.Limits.getDefaultInstance(),
+            runtime.getRunLimits(),
+            runtime.getRunLimits());
+    if (runtime.getCompileCommand().isBlank()) {
+      return ContainerLimits.of(run);
+    }
+    // Compiled languages start with the compile step, so warm them with its limits.
+    return ContainerLimits.of(
+        EffectiveLimits.resolve(
+            dev.gozo.protocol.v1.Limits.getDefaultInstance(),
+            runtime.getCompileLimits(),
+            runtime.getCompileLimits()));
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    pool.close();
+  }
+}

@@ -1,0 +1,246 @@
+package dev.gozo.worker.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.gozo.jobspec.EffectiveLimits;
+import dev.gozo.worker.sandbox.StepReport.LimitHit;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Drives one job through one container: send the payload, watch the compile step, tighten the
+ * limits, release the run step, watch it, and read how it ended. The job's thread does the
+ * watching: every {@code meterInterval} it compares wall time and the cgroup's CPU time (all
+ * processes and threads of the container) with the step's limits, and kills the container when
+ * one is crossed. Output limits are detected while the output streams in.
+ */
+final class JobRun {
+
+  private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final DockerClient docker;
+  private final SandboxContainer container;
+  private final SandboxJob job;
+  private final SandboxSettings settings;
+
+  JobRun(DockerClient docker, SandboxContainer container, SandboxJob job, SandboxSettings settings) {
+    this.docker = docker;
+    this.container = container;
+    this.job = job;
+    this.settings = settings;
+  }
+
+  Outcome execute() {
+    LaunchPayload payload = LaunchPayload.of(job);
+    OutputCapture capture =
+        new OutputCapture(
+            payload.nonce(), job.compileLimits().outputBytes(), job.runLimits().outputBytes());
+    container.captureInto(capture);
+    StepReport compile = null;
+    if (job.compiled()) {
+      applyLimits(job.compileLimits());
+      StepClock clock = new StepClock(container.meter());
+      container.send(payload.bytes());
+      LimitHit hit = watch(clock, job.compileLimits(), capture.compiled(), null);
+      if (hit != LimitHit.NONE || !capture.compiled().isDone()) {
+        return compileEndedEarly(capture, clock, hit);
+      }
+      int status = capture.compiled().join();
+      boolean oom = status != 0 && container.meter().oomKilled();
+      compile =
+          new StepReport(
+              capture.compileStdout(),
+              capture.compileStderr(),
+              status,
+              0,
+              clock.wallMs(),
+              Math.max(0, clock.cpuMs()),
+              Math.max(0, container.meter().peakMemoryBytes()),
+              capture.compileStdoutTruncated(),
+              capture.compileStderrTruncated(),
+              oom ? LimitHit.MEMORY : LimitHit.NONE);
+      if (status != 0) {
+        return new Outcome.CompileError(
+            compile,
+            oom
+                ? "the compiler ran out of memory (limit " + job.compileLimits().memoryMb() + " MiB)"
+                : "compilation failed with exit code " + status);
+      }
+      applyLimits(job.runLimits());
+      container.send("run\n".getBytes(StandardCharsets.US_ASCII));
+    } else {
+      applyLimits(job.runLimits());
+      container.send(payload.bytes());
+    }
+    if (!awaitReady(capture)) {
+      return new Outcome.InternalError(
+          "the sandbox did not start the program: " + abbreviate(capture.setupNoise()));
+    }
+    StepClock clock = new StepClock(container.meter());
+    LimitHit hit = watch(clock, job.runLimits(), container.streamClosed(), capture.outputLimitHit());
+    if (hit != LimitHit.NONE) {
+      kill();
+    }
+    ContainerExit exit = awaitExit();
+    long wall = clock.wallMs();
+    StepReport run =
+        new StepReport(
+            capture.runStdout(),
+            capture.runStderr(),
+            exit.exitCode(),
+            exit.signal(),
+            hit == LimitHit.WALL_TIME ? Math.max(wall, job.runLimits().wallTimeMs()) : wall,
+            Math.max(0, clock.cpuMs()),
+            Math.max(0, container.meter().peakMemoryBytes()),
+            capture.runStdoutTruncated(),
+            capture.runStderrTruncated(),
+            Verdicts.limitFor(exit.oomKilled(), hit));
+    return Verdicts.ofRun(compile, run, exit.oomKilled(), job.runLimits());
+  }
+
+  private Outcome compileEndedEarly(OutputCapture capture, StepClock clock, LimitHit hit) {
+    if (hit != LimitHit.NONE) {
+      kill();
+    }
+    ContainerExit exit = awaitExit();
+    LimitHit limit = Verdicts.limitFor(exit.oomKilled(), hit);
+    StepReport compile =
+        new StepReport(
+            capture.compileStdout(),
+            capture.compileStderr(),
+            exit.exitCode(),
+            exit.signal(),
+            clock.wallMs(),
+            Math.max(0, clock.cpuMs()),
+            Math.max(0, container.meter().peakMemoryBytes()),
+            capture.compileStdoutTruncated(),
+            capture.compileStderrTruncated(),
+            limit);
+    return switch (limit) {
+      case WALL_TIME -> new Outcome.TimeLimitExceeded(
+          compile, null,
+          "compilation exceeded the wall-clock limit of " + job.compileLimits().wallTimeMs() + " ms");
+      case CPU_TIME -> new Outcome.TimeLimitExceeded(
+          compile, null,
+          "compilation exceeded the CPU-time limit of " + job.compileLimits().cpuTimeMs() + " ms");
+      case MEMORY -> new Outcome.CompileError(
+          compile,
+          "the compiler ran out of memory (limit " + job.compileLimits().memoryMb() + " MiB)");
+      default -> new Outcome.InternalError(
+          "the sandbox ended during compilation: " + abbreviate(capture.setupNoise()));
+    };
+  }
+
+  /** Waits, checking limits, until {@code done} completes or a limit is crossed. */
+  private LimitHit watch(
+      StepClock clock,
+      EffectiveLimits limits,
+      CompletableFuture<?> done,
+      CompletableFuture<Void> outputHit) {
+    CompletableFuture<Object> wake =
+        outputHit == null
+            ? CompletableFuture.anyOf(done, container.streamClosed())
+            : CompletableFuture.anyOf(done, container.streamClosed(), outputHit);
+    long interval = settings.meterInterval().toMillis();
+    while (true) {
+      if (outputHit != null && outputHit.isDone()) {
+        return LimitHit.OUTPUT;
+      }
+      if (done.isDone() || container.streamClosed().isDone()) {
+        return LimitHit.NONE;
+      }
+      if (clock.wallMs() >= limits.wallTimeMs()) {
+        return LimitHit.WALL_TIME;
+      }
+      long cpu = clock.cpuMs();
+      if (cpu >= limits.cpuTimeMs()) {
+        return LimitHit.CPU_TIME;
+      }
+      container.meter().peakMemoryBytes(); // sampled now: the cgroup vanishes when it exits
+      try {
+        wake.get(interval, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // time to look at the clocks again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return LimitHit.WALL_TIME;
+      }
+    }
+  }
+
+  private boolean awaitReady(OutputCapture capture) {
+    try {
+      CompletableFuture.anyOf(capture.ready(), container.streamClosed())
+          .get(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return capture.ready().isDone();
+  }
+
+  /** Changes the container's kernel limits when the step needs others than it has. */
+  private void applyLimits(EffectiveLimits limits) {
+    ContainerLimits wanted = ContainerLimits.of(limits);
+    if (wanted.equals(container.limits())) {
+      return;
+    }
+    docker
+        .updateContainerCmd(container.id())
+        .withMemory(wanted.memoryBytes())
+        .withMemorySwap(wanted.memoryBytes())
+        .withPidsLimit((long) wanted.processes())
+        .exec();
+    container.limits(wanted);
+  }
+
+  private void kill() {
+    try {
+      docker.killContainerCmd(container.id()).exec();
+    } catch (NotFoundException | ConflictException e) {
+      // it already stopped by itself
+    }
+  }
+
+  private ContainerExit awaitExit() {
+    try {
+      container.streamClosed().get(settings.killSlack().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+    InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(container.id()).exec().getState();
+    if (Boolean.TRUE.equals(state.getRunning())) {
+      Integer status =
+          docker
+              .waitContainerCmd(container.id())
+              .start()
+              .awaitStatusCode(settings.killSlack().toMillis(), TimeUnit.MILLISECONDS);
+      state = docker.inspectContainerCmd(container.id()).exec().getState();
+      if (status == null) {
+        status = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
+      }
+    }
+    int status = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
+    boolean oom = Boolean.TRUE.equals(state.getOOMKilled()) || container.meter().oomKilled();
+    return ContainerExit.of(status, oom);
+  }
+
+  private static String abbreviate(String text) {
+    String trimmed = text.strip();
+    if (trimmed.isEmpty()) {
+      return "no diagnostic output";
+    }
+    return trimmed.length() > 500 ? trimmed.substring(0, 500) + "..." : trimmed;
+  }
+}

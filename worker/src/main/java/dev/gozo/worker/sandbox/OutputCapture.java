@@ -1,0 +1,174 @@
+package dev.gozo.worker.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Splits a container's stdout and stderr into the compile step's and the run step's output,
+ * capping each while it streams, so a program that prints forever costs us a bounded amount of
+ * memory. Markers written by the launcher (see launcher.sh) separate the phases; once a stream has
+ * passed its "ready" marker, its bytes are the program's and are never interpreted.
+ *
+ * <p>Frames of one container arrive on one docker-java thread; the methods are synchronized
+ * anyway because the job thread reads the results.
+ */
+final class OutputCapture {
+
+  private final byte[] markerPrefix;
+  private final StreamState stdout;
+  private final StreamState stderr;
+  private final long runOutputLimit;
+  private long runBytesSeen;
+  private final CompletableFuture<Integer> compiled = new CompletableFuture<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> outputLimitHit = new CompletableFuture<>();
+
+  OutputCapture(String nonce, long compileOutputLimit, long runOutputLimit) {
+    this.markerPrefix = ("\n\0GOZO:" + nonce + ":").getBytes(StandardCharsets.US_ASCII);
+    this.runOutputLimit = runOutputLimit;
+    this.stdout = new StreamState(compileOutputLimit, runOutputLimit);
+    this.stderr = new StreamState(compileOutputLimit, runOutputLimit);
+  }
+
+  /** Completes with the compiler's exit status when the launcher reports it. */
+  CompletableFuture<Integer> compiled() {
+    return compiled;
+  }
+
+  /** Completes when the program is about to start. */
+  CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  /** Completes when the run step wrote more than its output limit. */
+  CompletableFuture<Void> outputLimitHit() {
+    return outputLimitHit;
+  }
+
+  synchronized void onStdout(byte[] data) {
+    accept(stdout, data);
+  }
+
+  synchronized void onStderr(byte[] data) {
+    accept(stderr, data);
+  }
+
+  synchronized byte[] compileStdout() {
+    return stdout.compile.toByteArray();
+  }
+
+  synchronized byte[] compileStderr() {
+    return stderr.compile.toByteArray();
+  }
+
+  synchronized boolean compileStdoutTruncated() {
+    return stdout.compile.truncated();
+  }
+
+  synchronized boolean compileStderrTruncated() {
+    return stderr.compile.truncated();
+  }
+
+  synchronized byte[] runStdout() {
+    return stdout.run.toByteArray();
+  }
+
+  synchronized byte[] runStderr() {
+    return stderr.run.toByteArray();
+  }
+
+  synchronized boolean runStdoutTruncated() {
+    return stdout.run.truncated();
+  }
+
+  synchronized boolean runStderrTruncated() {
+    return stderr.run.truncated();
+  }
+
+  /** True when something other than markers came out before the program started. */
+  synchronized String setupNoise() {
+    return new String(stderr.compile.toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  private void accept(StreamState stream, byte[] data) {
+    int i = 0;
+    while (i < data.length && !stream.running) {
+      scan(stream, data[i++]);
+    }
+    if (i < data.length) {
+      appendRun(stream, data, i, data.length - i);
+    }
+  }
+
+  private void appendRun(StreamState stream, byte[] data, int offset, int length) {
+    // One budget for stdout and stderr together: the limit is on what the program wrote.
+    long room = Math.max(0, runOutputLimit - runBytesSeen);
+    int kept = (int) Math.min(room, length);
+    runBytesSeen += length;
+    stream.run.append(data, offset, kept);
+    if (kept < length) {
+      stream.run.markTruncated();
+      outputLimitHit.complete(null);
+    }
+  }
+
+  /** Byte-wise marker matching; the prefix's first byte ('\n') never recurs inside it. */
+  private void scan(StreamState stream, byte value) {
+    if (stream.inEvent) {
+      if (value == '\n') {
+        stream.inEvent = false;
+        onEvent(stream, stream.event.toString());
+        stream.event.setLength(0);
+      } else if (stream.event.length() < 64) {
+        stream.event.append((char) (value & 0xff));
+      }
+      return;
+    }
+    if (value == markerPrefix[stream.matched]) {
+      stream.matched++;
+      if (stream.matched == markerPrefix.length) {
+        stream.inEvent = true;
+        stream.matched = 0;
+      }
+      return;
+    }
+    if (stream.matched > 0) {
+      stream.compile.append(markerPrefix, 0, stream.matched);
+      stream.matched = 0;
+      if (value == markerPrefix[0]) {
+        stream.matched = 1;
+        return;
+      }
+    }
+    stream.compile.append(value);
+  }
+
+  private void onEvent(StreamState stream, String event) {
+    if (event.equals("ready")) {
+      stream.running = true;
+      if (stdout.running && stderr.running) {
+        ready.complete(null);
+      }
+    } else if (event.startsWith("compiled:")) {
+      try {
+        compiled.complete(Integer.parseInt(event.substring("compiled:".length())));
+      } catch (NumberFormatException e) {
+        compiled.complete(-1);
+      }
+    }
+  }
+
+  private static final class StreamState {
+    final CappedBuffer compile;
+    final CappedBuffer run;
+    final StringBuilder event = new StringBuilder();
+    int matched;
+    boolean inEvent;
+    boolean running;
+
+    StreamState(long compileLimit, long runLimit) {
+      this.compile = new CappedBuffer(compileLimit);
+      this.run = new CappedBuffer(runLimit);
+    }
+  }
+}

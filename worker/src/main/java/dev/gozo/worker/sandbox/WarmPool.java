@@ -1,0 +1,147 @@
+package dev.gozo.worker.sandbox;
+
+import dev.gozo.protocol.v1.Runtime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Containers started ahead of time, one queue per runtime, so a job only has to hand its files to
+ * a launcher that is already waiting (the ~230 ms of create+start happen off the job's path).
+ *
+ * <p>Every container serves exactly one job and is then removed. Refills and removals run on a
+ * small background executor; a take that finds the queue empty starts a container on the spot
+ * (cold start), so the pool is an optimisation, never a dependency. An idle pool costs one
+ * sleeping shell per warm container.
+ */
+final class WarmPool implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
+
+  private final ContainerFactory factory;
+  private final int warmPerRuntime;
+  private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle =
+      new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
+  private final ExecutorService background =
+      Executors.newFixedThreadPool(
+          2,
+          runnable -> {
+            Thread thread = new Thread(runnable, "sandbox-pool");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile boolean closed;
+
+  WarmPool(ContainerFactory factory, int warmPerRuntime) {
+    this.factory = factory;
+    this.warmPerRuntime = warmPerRuntime;
+  }
+
+  /** A started container for the runtime, warm when one is ready, else started now. */
+  SandboxContainer take(Runtime runtime, ContainerLimits limits) {
+    String key = key(runtime);
+    ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
+    SandboxContainer container;
+    while ((container = queue.pollFirst()) != null) {
+      if (container.alive()) {
+        refill(runtime, limits);
+        return container;
+      }
+      discard(container);
+    }
+    refill(runtime, limits);
+    return factory.start(runtime, key, limits);
+  }
+
+  /** Starts warm containers for a runtime in the background up to the configured count. */
+  void refill(Runtime runtime, ContainerLimits limits) {
+    if (closed || warmPerRuntime <= 0) {
+      return;
+    }
+    String key = key(runtime);
+    AtomicInteger inFlight = starting.computeIfAbsent(key, k -> new AtomicInteger());
+    while (queue(key).size() + inFlight.get() < warmPerRuntime) {
+      inFlight.incrementAndGet();
+      background.execute(
+          () -> {
+            try {
+              if (!closed) {
+                queue(key).addLast(factory.start(runtime, key, limits));
+              }
+            } catch (RuntimeException e) {
+              LOG.warn("could not warm a {} sandbox: {}", runtime.getLanguage(), e.toString());
+            } finally {
+              inFlight.decrementAndGet();
+            }
+            if (closed) {
+              drain();
+            }
+          });
+    }
+  }
+
+  /** Removes a used or broken container in the background. */
+  void discard(SandboxContainer container) {
+    container.detach();
+    try {
+      background.execute(() -> factory.remove(container.id()));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      factory.remove(container.id());
+    }
+  }
+
+  /** Removes a container now, on the caller's thread. */
+  void removeNow(SandboxContainer container) {
+    container.detach();
+    factory.remove(container.id());
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    drain();
+    background.shutdown();
+    try {
+      if (!background.awaitTermination(20, TimeUnit.SECONDS)) {
+        background.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    drain();
+  }
+
+  private void drain() {
+    List<SandboxContainer> all = new ArrayList<>();
+    idle.values().forEach(queue -> {
+      SandboxContainer c;
+      while ((c = queue.pollFirst()) != null) {
+        all.add(c);
+      }
+    });
+    for (SandboxContainer container : all) {
+      container.detach();
+      factory.remove(container.id());
+    }
+  }
+
+  private ConcurrentLinkedDeque<SandboxContainer> queue(String key) {
+    return idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+  }
+
+  private static String key(Runtime runtime) {
+    return runtime.getLanguage() + "@" + runtime.getVersion();
+  }
+}

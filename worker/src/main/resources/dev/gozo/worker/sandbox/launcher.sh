@@ -1,0 +1,43 @@
+# GozoLite in-container launcher. Runs as the sandbox's main process (under docker's init),
+# waits on stdin for a job, unpacks it into /work, compiles, then execs the program so that
+# the program itself becomes the process whose exit status the container reports.
+#
+# Protocol (all written by the worker on the attached stdin):
+#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc>\n
+#   <argc lines: one base64-encoded argument each>
+#   <compile command or empty line>\n
+#   <run command>\n
+#   <tar archive of the files> <stdin bytes>
+#   then, only for compiled languages and after the worker adjusted limits: "run\n"
+# Markers "\n\0GOZO:<nonce>:<event>\n" on stdout and stderr separate setup, compile and run
+# output. The nonce is never visible to the program: it lives only in this shell's memory,
+# which exec replaces, and the worker stops looking for markers once "ready" arrived.
+set -u
+IFS=' ' read -r magic nonce tar_size stdin_size argc || exit 90
+[ "$magic" = GOZO1 ] || exit 90
+set --
+i=0
+while [ "$i" -lt "$argc" ]; do
+  IFS= read -r encoded || exit 90
+  arg=$(printf '%s' "$encoded" | base64 -d && printf x) || exit 90
+  set -- "$@" "${arg%x}"
+  i=$((i + 1))
+done
+IFS= read -r compile_cmd || exit 90
+IFS= read -r run_cmd || exit 90
+cd /work || exit 91
+head -c "$tar_size" | tar -x -f - -m --no-same-owner --no-same-permissions || exit 91
+head -c "$stdin_size" > /tmp/.gozo-stdin || exit 91
+mkdir -p /work/.gozo-bin || exit 91
+marker() {
+  printf '\n\000GOZO:%s:%s\n' "$nonce" "$1"
+  printf '\n\000GOZO:%s:%s\n' "$nonce" "$1" >&2
+}
+if [ -n "$compile_cmd" ]; then
+  sh -c "$compile_cmd" < /dev/null
+  marker "compiled:$?"
+  IFS= read -r go || exit 0
+  [ "$go" = run ] || exit 0
+fi
+marker ready
+exec sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin

@@ -1,0 +1,122 @@
+package dev.gozo.worker.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.gozo.jobspec.EffectiveLimits;
+import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.protocol.v1.Limits;
+import dev.gozo.protocol.v1.Runtime;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds jobs for sandbox tests and owns the real Docker clients they use. */
+final class SandboxHarness implements AutoCloseable {
+
+  static final String DOCKER_HOST =
+      System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+
+  final RuntimeCatalogue catalogue = RuntimeCatalogue.bundled();
+  final DockerClient api = DockerClients.api(DOCKER_HOST, 32, Duration.ofSeconds(30));
+  final DockerClient streams = DockerClients.streams(DOCKER_HOST, 64);
+  final String owner = "test-" + UUID.randomUUID().toString().substring(0, 8);
+  final DockerSandbox sandbox;
+
+  SandboxHarness(int warm) {
+    sandbox = new DockerSandbox(api, streams, SandboxSettings.defaults(owner).withWarmPerRuntime(warm));
+  }
+
+  JobBuilder job(String language) {
+    return new JobBuilder(catalogue.resolve(language, "").orElseThrow());
+  }
+
+  List<com.github.dockerjava.api.model.Container> containersOfThisTest() {
+    return api.listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(ContainerFactory.OWNER_LABEL, owner))
+        .exec();
+  }
+
+  @Override
+  public void close() {
+    sandbox.close();
+    Orphans.sweep(api, owner, Duration.ofDays(1));
+  }
+
+  final class JobBuilder {
+    private final Runtime runtime;
+    private final Map<String, byte[]> files = new LinkedHashMap<>();
+    private byte[] stdin = new byte[0];
+    private List<String> args = List.of();
+    private final Limits.Builder limits = Limits.newBuilder();
+
+    JobBuilder(Runtime runtime) {
+      this.runtime = runtime;
+    }
+
+    JobBuilder file(String name, String content) {
+      files.put(name, content.getBytes(StandardCharsets.UTF_8));
+      return this;
+    }
+
+    JobBuilder stdin(String input) {
+      stdin = input.getBytes(StandardCharsets.UTF_8);
+      return this;
+    }
+
+    JobBuilder args(String... values) {
+      args = List.of(values);
+      return this;
+    }
+
+    JobBuilder wallMs(long ms) {
+      limits.setWallTimeMs(ms);
+      return this;
+    }
+
+    JobBuilder cpuMs(long ms) {
+      limits.setCpuTimeMs(ms);
+      return this;
+    }
+
+    JobBuilder memoryMb(int mb) {
+      limits.setMemoryMb(mb);
+      return this;
+    }
+
+    JobBuilder processes(int count) {
+      limits.setProcesses(count);
+      return this;
+    }
+
+    JobBuilder outputBytes(long bytes) {
+      limits.setOutputBytes(bytes);
+      return this;
+    }
+
+    SandboxJob build() {
+      return new SandboxJob(
+          "it-" + UUID.randomUUID(),
+          runtime,
+          files,
+          stdin,
+          args,
+          EffectiveLimits.forCompile(runtime.getCompileLimits(), catalogue.maxCompileLimits()),
+          EffectiveLimits.resolve(limits.build(), runtime.getRunLimits(), catalogue.maxLimits()));
+    }
+
+    Outcome run() {
+      return sandbox.run(build());
+    }
+  }
+
+  static String stdout(Outcome outcome) {
+    return new String(outcome.run().stdout(), StandardCharsets.UTF_8);
+  }
+
+  static String stderr(Outcome outcome) {
+    return new String(outcome.run().stderr(), StandardCharsets.UTF_8);
+  }
+}
