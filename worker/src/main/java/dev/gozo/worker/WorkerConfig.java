@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param warmPerRuntime GOZO_WARM_PER_RUNTIME: idle containers kept per runtime (1)
  * @param containerRuntime GOZO_CONTAINER_RUNTIME: OCI runtime such as runsc (engine default)
  * @param sandboxCpus GOZO_SANDBOX_CPUS: CPU quota per sandbox in cores (1.0)
+ * @param lockDuration GOZO_LOCK_DURATION_MS: share-group acquisition lock; must exceed the
+ *     longest job, and is how long a dead worker's jobs wait for redelivery (90000)
  */
 public record WorkerConfig(
     String workerId,
@@ -38,7 +40,8 @@ public record WorkerConfig(
     String dockerHost,
     int warmPerRuntime,
     String containerRuntime,
-    double sandboxCpus) {
+    double sandboxCpus,
+    Duration lockDuration) {
 
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
     return new WorkerConfig(
@@ -55,7 +58,8 @@ public record WorkerConfig(
         env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
         Integer.parseInt(env.getOrDefault("GOZO_WARM_PER_RUNTIME", "1")),
         env.getOrDefault("GOZO_CONTAINER_RUNTIME", ""),
-        Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")))
+        Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))))
         .validate();
   }
 
@@ -65,6 +69,9 @@ public record WorkerConfig(
     require(maxAttempts >= 1 && maxAttempts <= 4, "GOZO_MAX_ATTEMPTS must be 1..4 (the broker stops at 5)");
     require(!shutdownGrace.isNegative(), "GOZO_SHUTDOWN_GRACE_MS must not be negative");
     require(warmPerRuntime >= 0 && warmPerRuntime <= 64, "GOZO_WARM_PER_RUNTIME must be 0..64");
+    require(
+        lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 300_000,
+        "GOZO_LOCK_DURATION_MS must be 3000..300000");
     require(sandboxCpus > 0 && sandboxCpus <= 64, "GOZO_SANDBOX_CPUS must be in (0, 64]");
     return this;
   }

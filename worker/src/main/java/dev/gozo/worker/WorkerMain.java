@@ -5,6 +5,7 @@ import dev.gozo.jobspec.JobValidator;
 import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.worker.intake.JobProcessor;
 import dev.gozo.worker.intake.ShareGroupIntake;
+import dev.gozo.worker.intake.ShareGroupSetup;
 import dev.gozo.worker.results.ResultPublisher;
 import dev.gozo.worker.sandbox.DockerClients;
 import dev.gozo.worker.sandbox.DockerSandbox;
@@ -61,6 +62,15 @@ public final class WorkerMain {
               config.warmPerRuntime(),
               Duration.ofMillis(10),
               Duration.ofSeconds(5));
+      Duration lock = config.lockDuration();
+      Duration longestJob = longestJob(catalogue);
+      if (lock.compareTo(longestJob) <= 0) {
+        LOG.warn(
+            "GOZO_LOCK_DURATION_MS ({} ms) is shorter than the longest possible job ({} ms): such"
+                + " jobs may run twice",
+            lock.toMillis(), longestJob.toMillis());
+      }
+      ShareGroupSetup.ensure(config.kafkaBootstrap(), config.shareGroup(), lock);
       DockerSandbox sandbox = new DockerSandbox(api, streams, settings);
       sandbox.warmUp(catalogue.runtimes());
       ResultPublisher publisher =
@@ -87,6 +97,14 @@ public final class WorkerMain {
           "worker {} started: {} slots, group {}, topic {}",
           config.workerId(), config.concurrency(), config.shareGroup(), config.jobsTopic());
       return new Worker(config, sandbox, publisher, intake);
+    }
+
+    /** Compile and run at their maximum wall limits, plus container set-up. */
+    static Duration longestJob(RuntimeCatalogue catalogue) {
+      return Duration.ofMillis(
+          catalogue.maxCompileLimits().getWallTimeMs()
+              + catalogue.maxLimits().getWallTimeMs()
+              + 15_000);
     }
 
     /**

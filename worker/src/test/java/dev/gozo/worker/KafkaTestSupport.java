@@ -77,7 +77,7 @@ public final class KafkaTestSupport implements AutoCloseable {
   public WorkerConfig workerConfig(String workerId, int concurrency) {
     return new WorkerConfig(
         workerId, bootstrap, jobs, events, results, group, concurrency, 3,
-        Duration.ofSeconds(10), "", "unix:///var/run/docker.sock", 1, "", 1.0);
+        Duration.ofSeconds(10), "", "unix:///var/run/docker.sock", 1, "", 1.0, Duration.ofSeconds(10));
   }
 
   public void publishJob(String key, byte[] value) throws Exception {
@@ -97,6 +97,28 @@ public final class KafkaTestSupport implements AutoCloseable {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (out.size() < count && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** Results for one job id, waiting the full timeout to catch duplicates (up to max). */
+  public List<ConsumerRecord<String, byte[]>> readResultsFor(String jobId, int max, Duration timeout) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(results));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (out.size() < max && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (jobId.equals(record.key())) {
+            out.add(record);
+          }
+        }
       }
     }
     return out;

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * any number of slots on any number of workers read the same partitions. A record whose worker
  * dies is redelivered by the broker after its acquisition lock expires; the delivery count tells
  * the processor when to give up on a poison job.
+ *
+ * <p>The acquisition lock must outlast the longest job (compile plus run wall limits plus
+ * set-up); {@link ShareGroupSetup} sets it from the catalogue's maxima. Lock renewal (KIP-1222
+ * RENEW) was tried and left out: in Kafka 4.4 it needs a group switch that is off by default
+ * and re-delivers renewed records through poll (KAFKA-20458), see docs/adr/0002.
  */
 public final class ShareGroupIntake implements AutoCloseable {
 
@@ -98,15 +103,7 @@ public final class ShareGroupIntake implements AutoCloseable {
           continue;
         }
         for (ConsumerRecord<String, byte[]> record : records) {
-          int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
-          JobProcessor.Decision decision;
-          try {
-            decision = processor.process(record.key(), record.value(), attempt);
-          } catch (RuntimeException e) {
-            LOG.error("job {}: unexpected failure, handing it back", record.key(), e);
-            decision = JobProcessor.Decision.RELEASE;
-          }
-          consumer.acknowledge(record, toKafka(decision));
+          acknowledge(consumer, record, process(record));
         }
         if (!records.isEmpty()) {
           commit(consumer);
@@ -121,6 +118,29 @@ public final class ShareGroupIntake implements AutoCloseable {
         LOG.warn("closing a share consumer failed: {}", e.toString());
       }
       stopped.countDown();
+    }
+  }
+
+  private JobProcessor.Decision process(ConsumerRecord<String, byte[]> record) {
+    int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
+    try {
+      return processor.process(record.key(), record.value(), attempt);
+    } catch (RuntimeException e) {
+      LOG.error("job {}: unexpected failure, handing it back", record.key(), e);
+      return JobProcessor.Decision.RELEASE;
+    }
+  }
+
+  private static void acknowledge(
+      KafkaShareConsumer<String, byte[]> consumer,
+      ConsumerRecord<String, byte[]> record,
+      JobProcessor.Decision decision) {
+    try {
+      consumer.acknowledge(record, toKafka(decision));
+    } catch (RuntimeException e) {
+      // The lock expired (the job outlived it) and the broker may have handed the record to
+      // another worker; its result is already published, and the gateway keeps the first one.
+      LOG.warn("job {}: could not acknowledge ({}): {}", record.key(), decision, e.toString());
     }
   }
 
