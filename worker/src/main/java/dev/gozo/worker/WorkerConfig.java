@@ -25,6 +25,8 @@ import java.util.UUID;
  * @param sandboxCpus GOZO_SANDBOX_CPUS: CPU quota per sandbox in cores (1.0)
  * @param lockDuration GOZO_LOCK_DURATION_MS: share-group acquisition lock; must exceed the
  *     longest job, and is how long a dead worker's jobs wait for redelivery (90000)
+ * @param cgroupRoot GOZO_CGROUP_ROOT: the host's cgroup filesystem as this process sees it; a
+ *     worker in a container mounts the host's /sys/fs/cgroup read-only somewhere (/sys/fs/cgroup)
  */
 public record WorkerConfig(
     String workerId,
@@ -41,7 +43,8 @@ public record WorkerConfig(
     int warmPerRuntime,
     String containerRuntime,
     double sandboxCpus,
-    Duration lockDuration) {
+    Duration lockDuration,
+    String cgroupRoot) {
 
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
     return new WorkerConfig(
@@ -59,7 +62,8 @@ public record WorkerConfig(
         Integer.parseInt(env.getOrDefault("GOZO_WARM_PER_RUNTIME", "1")),
         env.getOrDefault("GOZO_CONTAINER_RUNTIME", ""),
         Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))))
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))),
+        env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"))
         .validate();
   }
 

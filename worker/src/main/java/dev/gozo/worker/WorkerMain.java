@@ -58,7 +58,7 @@ public final class WorkerMain {
               64,
               32,
               config.containerRuntime(),
-              java.nio.file.Path.of("/sys/fs/cgroup"),
+              java.nio.file.Path.of(config.cgroupRoot()),
               config.warmPerRuntime(),
               Duration.ofMillis(10),
               Duration.ofSeconds(5));

@@ -1,0 +1,47 @@
+package dev.gozo.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gozo.jobspec.RuntimeCatalogue;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigTest {
+
+  @Test
+  void shouldPinTheDefaults() {
+    WorkerConfig config = WorkerConfig.fromEnvironment(Map.of("GOZO_WORKER_ID", "w1"));
+
+    assertThat(config.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.jobsTopic()).isEqualTo("gozo.jobs");
+    assertThat(config.eventsTopic()).isEqualTo("gozo.events");
+    assertThat(config.resultsTopic()).isEqualTo("gozo.results");
+    assertThat(config.shareGroup()).isEqualTo("gozo-workers");
+    assertThat(config.concurrency()).isEqualTo(4);
+    assertThat(config.maxAttempts()).isEqualTo(3);
+    assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.warmPerRuntime()).isEqualTo(1);
+    assertThat(config.containerRuntime()).isEmpty();
+    assertThat(config.sandboxCpus()).isEqualTo(1.0);
+    assertThat(config.lockDuration()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.cgroupRoot()).isEqualTo("/sys/fs/cgroup");
+  }
+
+  @Test
+  void shouldLockJobsLongerThanTheLongestJobTheBundledCatalogueAllows() {
+    WorkerConfig config = WorkerConfig.fromEnvironment(Map.of());
+
+    assertThat(config.lockDuration())
+        .isGreaterThan(WorkerMain.Worker.longestJob(RuntimeCatalogue.bundled()));
+  }
+
+  @Test
+  void shouldRefuseNonsenseAtStartUp() {
+    assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("GOZO_WORKER_CONCURRENCY", "0")))
+        .hasMessageContaining("GOZO_WORKER_CONCURRENCY");
+    assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of("GOZO_WORKER_ID", "../x")))
+        .hasMessageContaining("GOZO_WORKER_ID");
+  }
+}
