@@ -49,7 +49,11 @@ public final class WorkerMain {
       RuntimeCatalogue catalogue = RuntimeCatalogue.load(config.catalogue());
       var api = DockerClients.api(config.dockerHost(), 4 * config.concurrency() + 8, Duration.ofSeconds(30));
       var streams = DockerClients.streams(config.dockerHost(), 2 * config.concurrency() + 64);
-      Orphans.sweep(api, config.workerId(), Duration.ofMinutes(15));
+      try {
+        Orphans.sweep(api, config.workerId(), Duration.ofMinutes(15));
+      } catch (RuntimeException e) {
+        LOG.warn("could not look for orphaned sandboxes (Docker unreachable?): {}", e.toString());
+      }
       SandboxSettings settings =
           new SandboxSettings(
               config.workerId(),

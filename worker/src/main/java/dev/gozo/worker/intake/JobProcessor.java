@@ -90,6 +90,7 @@ public final class JobProcessor {
       return finish(job, new Outcome.Rejected("invalid job: " + reason), null, attempt, startedAt);
     }
     Runtime runtime = catalogue.resolve(job.getLanguage(), job.getVersion()).orElseThrow();
+    LOG.info("job {} started (attempt {})", job.getJobId(), attempt);
     publisher.started(job.getJobId(), job.getTenant(), workerId, attempt);
     Outcome outcome = sandbox.run(toSandboxJob(job, runtime));
     if (outcome instanceof Outcome.Unavailable unavailable) {

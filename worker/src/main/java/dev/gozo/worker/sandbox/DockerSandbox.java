@@ -44,8 +44,13 @@ public final class DockerSandbox implements Sandbox {
                 .failureRateThreshold(60)
                 .waitDurationInOpenState(Duration.ofSeconds(5))
                 .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .recordException(DockerSandbox::isEngineFailure)
                 .build());
+    engine
+        .getEventPublisher()
+        .onStateTransition(
+            event -> LOG.warn("Docker engine circuit breaker: {}", event.getStateTransition()));
   }
 
   /** Starts warm containers for the given runtimes so the first jobs do not wait. */
@@ -55,10 +60,28 @@ public final class DockerSandbox implements Sandbox {
     }
   }
 
-  /** False while the engine's circuit breaker is open: do not take jobs now. */
+  /**
+   * Whether to take a job now. False while the engine's circuit breaker is open. When it is half
+   * open, a ping (not a job) probes the engine, so an outage costs no job a delivery attempt
+   * beyond those already in hand when it began.
+   */
   public boolean available() {
-    return !closed && engine.getState() != CircuitBreaker.State.OPEN
-        && engine.getState() != CircuitBreaker.State.FORCED_OPEN;
+    if (closed) {
+      return false;
+    }
+    CircuitBreaker.State state = engine.getState();
+    if (state == CircuitBreaker.State.CLOSED) {
+      return true;
+    }
+    if (state != CircuitBreaker.State.HALF_OPEN) {
+      return false;
+    }
+    try {
+      engine.executeRunnable(() -> docker.pingCmd().exec());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   public CircuitBreaker circuitBreaker() {
