@@ -51,6 +51,7 @@ final class SandboxHarness implements AutoCloseable {
     private byte[] stdin = new byte[0];
     private List<String> args = List.of();
     private final Limits.Builder limits = Limits.newBuilder();
+    private final Limits.Builder compileLimits = Limits.newBuilder();
 
     JobBuilder(Runtime runtime) {
       this.runtime = runtime;
@@ -58,6 +59,11 @@ final class SandboxHarness implements AutoCloseable {
 
     JobBuilder file(String name, String content) {
       files.put(name, content.getBytes(StandardCharsets.UTF_8));
+      return this;
+    }
+
+    JobBuilder file(String name, byte[] content) {
+      files.put(name, content);
       return this;
     }
 
@@ -96,6 +102,15 @@ final class SandboxHarness implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Tightens the compile step's limits below the catalogue's, only to keep tests short: the
+     * worker itself always compiles with the catalogue's compile limits.
+     */
+    JobBuilder compileLimits(long wallMs, long cpuMs, int memoryMb) {
+      compileLimits.setWallTimeMs(wallMs).setCpuTimeMs(cpuMs).setMemoryMb(memoryMb);
+      return this;
+    }
+
     SandboxJob build() {
       return new SandboxJob(
           "it-" + UUID.randomUUID(),
@@ -103,13 +118,42 @@ final class SandboxHarness implements AutoCloseable {
           files,
           stdin,
           args,
-          EffectiveLimits.forCompile(runtime.getCompileLimits(), catalogue.maxCompileLimits()),
+          EffectiveLimits.resolve(
+              compileLimits.build(), runtime.getCompileLimits(), catalogue.maxCompileLimits()),
           EffectiveLimits.resolve(limits.build(), runtime.getRunLimits(), catalogue.maxLimits()));
     }
 
     Outcome run() {
       return sandbox.run(build());
     }
+  }
+
+  /**
+   * Processes on this host (seen from the host's /proc) that live in the container whose id starts
+   * with {@code containerIdPrefix}, e.g. the HOSTNAME a job printed. Empty once the container and
+   * everything it started are gone.
+   */
+  static List<String> hostProcessesOfContainer(String containerIdPrefix) {
+    List<String> found = new java.util.ArrayList<>();
+    java.io.File[] entries = new java.io.File("/proc").listFiles();
+    if (entries == null) {
+      return found;
+    }
+    for (java.io.File entry : entries) {
+      if (!entry.getName().chars().allMatch(Character::isDigit)) {
+        continue;
+      }
+      try {
+        String cgroup = java.nio.file.Files.readString(entry.toPath().resolve("cgroup"));
+        if (cgroup.contains("docker/" + containerIdPrefix)) {
+          byte[] cmdline = java.nio.file.Files.readAllBytes(entry.toPath().resolve("cmdline"));
+          found.add(entry.getName() + " " + new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' '));
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the process ended while we looked: exactly what we hope for
+      }
+    }
+    return found;
   }
 
   static String stdout(Outcome outcome) {
