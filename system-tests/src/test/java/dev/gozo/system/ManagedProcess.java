@@ -93,6 +93,16 @@ final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** How often {@code text} occurs in the log (all lives of the process). */
+  int count(String text) {
+    String all = log();
+    int count = 0;
+    for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + text.length())) {
+      count++;
+    }
+    return count;
+  }
+
   String name() {
     return name;
   }

@@ -25,7 +25,16 @@ public final class WorkerMain {
   public static void main(String[] args) throws InterruptedException {
     WorkerConfig config = WorkerConfig.fromEnvironment(System.getenv());
     Worker worker = Worker.start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "worker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  worker.stop();
+                  // A JVM ended by SIGTERM exits 143 even after a clean shutdown; we finished
+                  // everything we hold, so say so to the supervisor.
+                  Runtime.getRuntime().halt(0);
+                },
+                "worker-shutdown"));
     worker.awaitStopped();
   }
 

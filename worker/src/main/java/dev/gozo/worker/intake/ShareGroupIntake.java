@@ -170,12 +170,13 @@ public final class ShareGroupIntake implements AutoCloseable {
     };
   }
 
-  /** Stops polling; slots finish the job they hold. */
+  /**
+   * Stops polling; slots finish the job they hold, acknowledge it and close. No wakeup(): it
+   * would abort the acknowledgement commit of a job that just finished, and an idle slot's poll
+   * returns within its 500 ms timeout anyway.
+   */
   public void stopTaking() {
     running = false;
-    for (KafkaShareConsumer<String, byte[]> consumer : consumers) {
-      consumer.wakeup();
-    }
   }
 
   /** Waits until every slot has finished its job and closed its consumer. */
