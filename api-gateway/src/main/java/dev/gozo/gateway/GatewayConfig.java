@@ -1,0 +1,73 @@
+package dev.gozo.gateway;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+/**
+ * Everything the gateway reads from its environment, bound once at start-up. Each property {@code
+ * gozo.x-y} is also set by the environment variable {@code GOZO_X_Y}; the HTTP port is {@code
+ * GOZO_HTTP_PORT} (see application.properties). {@code GatewayConfigTest} pins the defaults written
+ * here.
+ *
+ * @param apiKeys {@code tenant:key[,tenant:key]}; required, start-up fails when empty
+ * @param kafkaBootstrap Kafka bootstrap servers
+ * @param catalogue path of the runtime catalogue JSON; blank means the copy bundled in jobspec
+ * @param topicJobs where jobs are published
+ * @param topicEvents where queued/started events are published and read
+ * @param topicResults where workers publish final results
+ * @param waitTimeoutMs how long {@code ?wait=true} waits when the request names no timeoutMs
+ * @param maxWaitTimeoutMs the cap on a request's {@code timeoutMs}
+ * @param maxBodyBytes largest request body accepted; larger ones get 413
+ * @param kafkaTimeoutMs how long a publish may take before the gateway answers 503
+ * @param storeMaxEntries how many jobs the in-memory state store keeps (least recently used go)
+ * @param storeMaxBytes how many bytes of results the store keeps (least recently used go)
+ * @param maxWaiters how many {@code ?wait=true} requests may wait at once; more answer at once
+ * @param eventsReplayMs how far back the events topic is read at start-up
+ */
+@ConfigurationProperties("gozo")
+public record GatewayConfig(
+    @Bindable(defaultValue = "") String apiKeys,
+    @Bindable(defaultValue = "127.0.0.1:9092") String kafkaBootstrap,
+    @Bindable(defaultValue = "") String catalogue,
+    @Bindable(defaultValue = "gozo.jobs") String topicJobs,
+    @Bindable(defaultValue = "gozo.events") String topicEvents,
+    @Bindable(defaultValue = "gozo.results") String topicResults,
+    @Bindable(defaultValue = "30000") long waitTimeoutMs,
+    @Bindable(defaultValue = "120000") long maxWaitTimeoutMs,
+    @Bindable(defaultValue = "8388608") long maxBodyBytes,
+    @Bindable(defaultValue = "2000") long kafkaTimeoutMs,
+    @Bindable(defaultValue = "100000") int storeMaxEntries,
+    @Bindable(defaultValue = "268435456") long storeMaxBytes,
+    @Bindable(defaultValue = "10000") int maxWaiters,
+    @Bindable(defaultValue = "600000") long eventsReplayMs) {
+
+  public GatewayConfig {
+    apiKeys = apiKeys == null ? "" : apiKeys.trim();
+    catalogue = catalogue == null ? "" : catalogue.trim();
+    require(kafkaBootstrap != null && !kafkaBootstrap.isBlank(), "GOZO_KAFKA_BOOTSTRAP is empty");
+    require(isTopic(topicJobs), "GOZO_TOPIC_JOBS is not a valid topic name: " + topicJobs);
+    require(isTopic(topicEvents), "GOZO_TOPIC_EVENTS is not a valid topic name: " + topicEvents);
+    require(isTopic(topicResults), "GOZO_TOPIC_RESULTS is not a valid topic name: " + topicResults);
+    require(waitTimeoutMs > 0, "GOZO_WAIT_TIMEOUT_MS must be positive");
+    require(
+        maxWaitTimeoutMs >= waitTimeoutMs,
+        "GOZO_MAX_WAIT_TIMEOUT_MS must be at least GOZO_WAIT_TIMEOUT_MS");
+    require(maxBodyBytes >= 1024, "GOZO_MAX_BODY_BYTES must be at least 1024");
+    // Kafka needs request.timeout.ms < delivery.timeout.ms; below a second nothing works.
+    require(kafkaTimeoutMs >= 1000, "GOZO_KAFKA_TIMEOUT_MS must be at least 1000");
+    require(storeMaxEntries > 0, "GOZO_STORE_MAX_ENTRIES must be positive");
+    require(storeMaxBytes > 0, "GOZO_STORE_MAX_BYTES must be positive");
+    require(maxWaiters >= 0, "GOZO_MAX_WAITERS must not be negative");
+    require(eventsReplayMs >= 0, "GOZO_EVENTS_REPLAY_MS must not be negative");
+  }
+
+  private static boolean isTopic(String name) {
+    return name != null && name.matches("[A-Za-z0-9._-]{1,249}");
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException("invalid gateway configuration: " + message);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.gozo.gateway.intake;
+
+import dev.gozo.gateway.GatewayConfig;
+import dev.gozo.gateway.results.JobStateStore;
+import dev.gozo.jobspec.JobValidator;
+import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.jobspec.Violation;
+import dev.gozo.protocol.v1.ExecuteJob;
+import dev.gozo.protocol.v1.JobEvent;
+import dev.gozo.protocol.v1.JobQueued;
+import dev.gozo.protocol.v1.Runtime;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a read request into a published job: adds id, tenant and time, validates with the shared
+ * {@link JobValidator}, publishes, and records the job as QUEUED once Kafka has it.
+ *
+ * <p>Publishing is guarded by a circuit breaker: once most recent publishes failed (Kafka down),
+ * requests are refused at once with 503 for {@value #OPEN_SECONDS} s instead of each spending the
+ * producer's timeout; then one request probes Kafka again. A job too large for Kafka is the
+ * request's fault, not Kafka's, and does not count against the breaker.
+ */
+@Singleton
+public final class Intake {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+  static final int OPEN_SECONDS = 5;
+
+  private final JobValidator validator;
+  private final RuntimeCatalogue catalogue;
+  private final JobPublisher publisher;
+  private final JobStateStore store;
+  private final CircuitBreaker breaker;
+  private final long timeoutMs;
+
+  public Intake(
+      JobValidator validator,
+      RuntimeCatalogue catalogue,
+      JobPublisher publisher,
+      JobStateStore store,
+      GatewayConfig config) {
+    this.validator = validator;
+    this.catalogue = catalogue;
+    this.publisher = publisher;
+    this.store = store;
+    this.timeoutMs = config.kafkaTimeoutMs();
+    this.breaker =
+        CircuitBreaker.of(
+            "kafka-publish",
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(OPEN_SECONDS))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .ignoreExceptions(RecordTooLargeException.class)
+                .build());
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> LOG.warn("Kafka publish circuit: {}", event.getStateTransition()));
+  }
+
+  /**
+   * Submits the job read from a request. {@code readProblems} are the reader's findings; they are
+   * reported together with the validator's so a client sees every problem at once.
+   */
+  public CompletableFuture<Submission> submit(
+      String tenant, ExecuteJob.Builder request, List<Violation> readProblems) {
+    long submittedAt = System.currentTimeMillis();
+    ExecuteJob draft =
+        request
+            .clone()
+            .setJobId(JobIds.next())
+            .setTenant(tenant)
+            .setSubmittedAtMs(submittedAt)
+            .build();
+    List<Violation> problems = merge(readProblems, validator.validate(draft));
+    if (!problems.isEmpty()) {
+      return CompletableFuture.completedFuture(new Submission.Invalid(problems));
+    }
+    Runtime runtime = catalogue.resolve(draft.getLanguage(), draft.getVersion()).orElseThrow();
+    // Pin the runtime the gateway resolved, so the worker runs what the client was told.
+    ExecuteJob job =
+        draft.toBuilder()
+            .setLanguage(runtime.getLanguage())
+            .setVersion(runtime.getVersion())
+            .build();
+    JobEvent queued =
+        JobEvent.newBuilder()
+            .setJobId(job.getJobId())
+            .setTenant(tenant)
+            .setAtMs(submittedAt)
+            .setQueued(
+                JobQueued.newBuilder()
+                    .setLanguage(runtime.getLanguage())
+                    .setVersion(runtime.getVersion()))
+            .build();
+    return publish(job, queued);
+  }
+
+  private CompletableFuture<Submission> publish(ExecuteJob job, JobEvent queued) {
+    if (!breaker.tryAcquirePermission()) {
+      return CompletableFuture.completedFuture(
+          new Submission.Unavailable(
+              "the job queue is unreachable; jobs are refused for a few seconds", OPEN_SECONDS));
+    }
+    long start = System.nanoTime();
+    CompletableFuture<Void> sent;
+    try {
+      sent = publisher.publish(job, queued);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    // The producer's own timeouts end a send; this only guards against a send that never ends.
+    return sent.orTimeout(timeoutMs + 1000, TimeUnit.MILLISECONDS)
+        .handle(
+            (ok, error) -> {
+              long elapsed = System.nanoTime() - start;
+              if (error == null) {
+                breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                store.recordSubmitted(
+                    job.getJobId(),
+                    job.getTenant(),
+                    job.getLanguage(),
+                    job.getVersion(),
+                    job.getSubmittedAtMs());
+                LOG.debug("job {} durable after {} ms", job.getJobId(), elapsed / 1_000_000);
+                return accepted(job);
+              }
+              Throwable cause = unwrap(error);
+              breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
+              if (cause instanceof RecordTooLargeException) {
+                return new Submission.TooLarge("the job is larger than the job queue accepts");
+              }
+              LOG.warn("job {} not published: {}", job.getJobId(), cause.toString());
+              String reason =
+                  cause instanceof TimeoutException
+                          || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                      ? "the job queue did not accept the job in time"
+                      : "the job queue refused the job";
+              return new Submission.Unavailable(reason, 1);
+            });
+  }
+
+  private Submission accepted(ExecuteJob job) {
+    return store
+        .find(job.getJobId(), job.getTenant())
+        .<Submission>map(Submission.Accepted::new)
+        .orElseGet(
+            // Only if the store dropped it already (an absurdly small store): describe it anyway.
+            () ->
+                new Submission.Accepted(
+                    dev.gozo.gateway.results.JobState.queued(
+                        job.getJobId(),
+                        job.getTenant(),
+                        job.getLanguage(),
+                        job.getVersion(),
+                        job.getSubmittedAtMs())));
+  }
+
+  /**
+   * The reader's problems, then the validator's about fields the reader had no complaint about (a
+   * "files" that is not an array would otherwise also be reported as "no files").
+   */
+  static List<Violation> merge(List<Violation> read, List<Violation> validated) {
+    if (read.stream().anyMatch(v -> v.field().equals("body"))) {
+      return read;
+    }
+    List<Violation> all = new ArrayList<>(read);
+    for (Violation violation : validated) {
+      boolean covered =
+          read.stream()
+              .anyMatch(
+                  r ->
+                      violation.field().equals(r.field())
+                          || violation.field().startsWith(r.field() + ".")
+                          || violation.field().startsWith(r.field() + "["));
+      if (!covered) {
+        all.add(violation);
+      }
+    }
+    return all;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

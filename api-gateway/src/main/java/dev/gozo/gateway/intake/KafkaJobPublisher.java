@@ -1,0 +1,130 @@
+package dev.gozo.gateway.intake;
+
+import dev.gozo.gateway.GatewayConfig;
+import dev.gozo.protocol.v1.ExecuteJob;
+import dev.gozo.protocol.v1.JobEvent;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes jobs with one shared, thread-safe {@link KafkaProducer}.
+ *
+ * <p>The producer is tuned to fail fast rather than queue: while Kafka is unreachable a send gives
+ * up after {@code max.block.ms} (no metadata) or {@code delivery.timeout.ms} (no ack), both derived
+ * from GOZO_KAFKA_TIMEOUT_MS, so an HTTP client gets a 503 within about two seconds instead of a
+ * hanging request. Durability: acks=all with idempotence, so a job the gateway answered 202 for is
+ * on every in-sync replica and never duplicated by producer retries.
+ */
+// Created at start-up: a bad bootstrap address fails the start, and metadata is fetched early.
+@Context
+public final class KafkaJobPublisher implements JobPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaJobPublisher.class);
+
+  private final Producer<byte[], byte[]> producer;
+  private final String jobsTopic;
+  private final String eventsTopic;
+
+  public KafkaJobPublisher(GatewayConfig config) {
+    this(new KafkaProducer<>(properties(config)), config.topicJobs(), config.topicEvents());
+    // Fetch the topics' metadata now, off the caller's thread, so the first request does not pay
+    // for it. Failure is fine: a send fetches it again.
+    CompletableFuture.runAsync(this::warmUp);
+  }
+
+  KafkaJobPublisher(Producer<byte[], byte[]> producer, String jobsTopic, String eventsTopic) {
+    this.producer = producer;
+    this.jobsTopic = jobsTopic;
+    this.eventsTopic = eventsTopic;
+  }
+
+  static Properties properties(GatewayConfig config) {
+    int timeout = Math.toIntExact(config.kafkaTimeoutMs());
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "gozo-gateway-jobs");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // A few ms of batching costs little latency and lets concurrent requests share a request.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Source code compresses well; lz4 is cheap on CPU.
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // Half the budget to find the partition leader, the whole budget to get the ack.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout / 2);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout - 10);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+    props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    // A job may be as large as the HTTP body allows (files are base64-decoded, so smaller).
+    props.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() + 65536));
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(ExecuteJob job, JobEvent queued) {
+    byte[] key = job.getJobId().getBytes(StandardCharsets.UTF_8);
+    CompletableFuture<Void> durable = new CompletableFuture<>();
+    try {
+      producer.send(
+          new ProducerRecord<>(jobsTopic, key, job.toByteArray()),
+          (metadata, error) -> {
+            if (error == null) {
+              durable.complete(null);
+            } else {
+              durable.completeExceptionally(error);
+            }
+          });
+    } catch (RuntimeException e) {
+      // send() throws (rather than failing the future) for some errors, e.g. after close().
+      durable.completeExceptionally(e);
+    }
+    // Announce only a job that is durable; never a job that failed. Sent from another thread,
+    // because the callback above runs on the producer's I/O thread, where a send could block.
+    durable.thenRunAsync(() -> announce(job.getJobId(), key, queued));
+    return durable;
+  }
+
+  private void announce(String jobId, byte[] key, JobEvent queued) {
+    try {
+      producer.send(
+          new ProducerRecord<>(eventsTopic, key, queued.toByteArray()),
+          (metadata, error) -> {
+            if (error != null) {
+              // Only progress information is lost: the job itself is on the jobs topic.
+              LOG.warn("queued event for job {} not published: {}", jobId, error.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("queued event for job {} not published: {}", jobId, e.toString());
+    }
+  }
+
+  private void warmUp() {
+    try {
+      producer.partitionsFor(jobsTopic);
+      producer.partitionsFor(eventsTopic);
+    } catch (RuntimeException e) {
+      LOG.debug("metadata warm-up failed: {}", e.toString());
+    }
+  }
+
+  @PreDestroy
+  public void close() {
+    // Give in-flight sends a moment to finish; their HTTP requests are still waiting for them.
+    producer.close(Duration.ofSeconds(5));
+  }
+}

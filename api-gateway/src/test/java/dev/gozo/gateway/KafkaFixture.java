@@ -1,0 +1,259 @@
+package dev.gozo.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gozo.protocol.v1.ExecuteJob;
+import dev.gozo.protocol.v1.JobCompleted;
+import dev.gozo.protocol.v1.JobEvent;
+import dev.gozo.protocol.v1.JobStarted;
+import dev.gozo.protocol.v1.JobStatus;
+import dev.gozo.protocol.v1.LimitKind;
+import dev.gozo.protocol.v1.StepResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The real broker named by GOZO_TEST_KAFKA_BOOTSTRAP (started by scripts/test, or by hand), with
+ * topics of its own: each fixture creates uniquely named jobs/events/results topics and deletes
+ * them at the end, so tests never see each other's records, nor a real worker's.
+ */
+public final class KafkaFixture implements AutoCloseable {
+
+  public static final String BOOTSTRAP_VARIABLE = "GOZO_TEST_KAFKA_BOOTSTRAP";
+
+  public final String bootstrap;
+  public final String jobsTopic;
+  public final String eventsTopic;
+  public final String resultsTopic;
+  private final Admin admin;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> jobs;
+  private final KafkaConsumer<byte[], byte[]> events;
+  private final Map<String, ExecuteJob> seenJobs = new ConcurrentHashMap<>();
+  private final Map<String, JobEvent> seenQueued = new ConcurrentHashMap<>();
+
+  public KafkaFixture() {
+    this.bootstrap = bootstrap();
+    String prefix = "gozo-it-" + UUID.randomUUID().toString().substring(0, 8);
+    this.jobsTopic = prefix + ".jobs";
+    this.eventsTopic = prefix + ".events";
+    this.resultsTopic = prefix + ".results";
+    Properties adminProps = new Properties();
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    this.admin = Admin.create(adminProps);
+    createTopics();
+    this.producer = new KafkaProducer<>(producerProps(bootstrap));
+    this.jobs = consumerFor(jobsTopic);
+    this.events = consumerFor(eventsTopic);
+  }
+
+  /** The broker address; fails (rather than skips) when the variable is missing. */
+  public static String bootstrap() {
+    String bootstrap = System.getenv(BOOTSTRAP_VARIABLE);
+    assertThat(bootstrap)
+        .as(
+            BOOTSTRAP_VARIABLE
+                + " must name a Kafka broker for the integration tests (scripts/test starts one);"
+                + " run with -DskipITs to skip them")
+        .isNotBlank();
+    for (String server : bootstrap.split(",")) {
+      assertThat(server.trim())
+          .as("integration tests only talk to this machine")
+          .matches("(127\\.0\\.0\\.1|localhost):\\d+");
+    }
+    return bootstrap;
+  }
+
+  /** Gateway properties that point it at this broker and these topics. */
+  public Map<String, Object> gatewayProperties() {
+    return Map.of(
+        "gozo.kafka-bootstrap", bootstrap,
+        "gozo.topic-jobs", jobsTopic,
+        "gozo.topic-events", eventsTopic,
+        "gozo.topic-results", resultsTopic);
+  }
+
+  /** Waits until the job with this id is on the jobs topic and returns it. */
+  public ExecuteJob awaitJob(String id) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> pollJobs().containsKey(id));
+    return seenJobs.get(id);
+  }
+
+  /** Waits until a job whose arguments include {@code marker} is on the jobs topic. */
+  public ExecuteJob awaitJobWithArg(String marker) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                pollJobs().values().stream()
+                    .filter(j -> j.getArgsList().contains(marker))
+                    .findFirst(),
+            java.util.Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** Waits until the queued event of this job is on the events topic and returns it. */
+  public JobEvent awaitQueuedEvent(String id) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> pollEvents().containsKey(id));
+    return seenQueued.get(id);
+  }
+
+  /** Every job published so far, by id. */
+  public synchronized Map<String, ExecuteJob> pollJobs() throws InvalidProtocolBufferException {
+    for (ConsumerRecord<byte[], byte[]> record : jobs.poll(Duration.ofMillis(100))) {
+      ExecuteJob job = ExecuteJob.parseFrom(record.value());
+      assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(job.getJobId());
+      seenJobs.put(job.getJobId(), job);
+    }
+    return seenJobs;
+  }
+
+  private synchronized Map<String, JobEvent> pollEvents() throws InvalidProtocolBufferException {
+    for (ConsumerRecord<byte[], byte[]> record : events.poll(Duration.ofMillis(100))) {
+      JobEvent event = JobEvent.parseFrom(record.value());
+      if (event.hasQueued()) {
+        seenQueued.put(event.getJobId(), event);
+      }
+    }
+    return seenQueued;
+  }
+
+  /** What a worker publishes when it takes a job. */
+  public void publishStarted(ExecuteJob job, String workerId) {
+    JobEvent started =
+        JobEvent.newBuilder()
+            .setJobId(job.getJobId())
+            .setTenant(job.getTenant())
+            .setAtMs(System.currentTimeMillis())
+            .setStarted(JobStarted.newBuilder().setWorkerId(workerId).setDeliveryAttempt(1))
+            .build();
+    send(eventsTopic, job.getJobId(), started.toByteArray());
+  }
+
+  /** What a worker publishes when it is done. */
+  public void publishResult(JobCompleted result) {
+    send(resultsTopic, result.getJobId(), result.toByteArray());
+  }
+
+  /** Anything at all on the results topic, as a broken producer might write. */
+  public void publishRawResult(String key, byte[] value) {
+    send(resultsTopic, key, value);
+  }
+
+  public static JobCompleted succeeded(ExecuteJob job, String workerId, byte[] stdout) {
+    long now = System.currentTimeMillis();
+    return JobCompleted.newBuilder()
+        .setJobId(job.getJobId())
+        .setTenant(job.getTenant())
+        .setStatus(JobStatus.SUCCEEDED)
+        .setLanguage(job.getLanguage())
+        .setVersion(job.getVersion())
+        .setRun(
+            StepResult.newBuilder()
+                .setStdout(ByteString.copyFrom(stdout))
+                .setExitCode(0)
+                .setWallTimeMs(42)
+                .setCpuTimeMs(30)
+                .setMemoryBytes(8 << 20)
+                .setLimitHit(LimitKind.LIMIT_NONE))
+        .setMessage("exited with code 0")
+        .setWorkerId(workerId)
+        .setSubmittedAtMs(job.getSubmittedAtMs())
+        .setStartedAtMs(now - 50)
+        .setFinishedAtMs(now)
+        .setDeliveryAttempt(1)
+        .build();
+  }
+
+  private void send(String topic, String key, byte[] value) {
+    try {
+      producer
+          .send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not publish to " + topic, e);
+    }
+  }
+
+  private void createTopics() {
+    List<NewTopic> topics =
+        List.of(
+            new NewTopic(jobsTopic, 3, (short) 1),
+            new NewTopic(eventsTopic, 3, (short) 1),
+            new NewTopic(resultsTopic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+    try {
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create test topics on " + bootstrap, e);
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumerFor(String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
+
+  static Properties producerProps(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      jobs.close();
+      events.close();
+    }
+    producer.close(Duration.ofSeconds(5));
+    try {
+      admin
+          .deleteTopics(List.of(jobsTopic, eventsTopic, resultsTopic))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Leftover topics only cost disk on a test broker; the test result stands.
+    } finally {
+      admin.close(Duration.ofSeconds(5));
+    }
+  }
+}
