@@ -83,11 +83,24 @@ final class JobRun {
           "the sandbox did not start the program: " + abbreviate(capture.setupNoise()));
     }
     StepClock clock = new StepClock(container.meter());
-    LimitHit hit = watch(clock, job.runLimits(), container.streamClosed(), capture.outputLimitHit());
-    if (hit != LimitHit.NONE) {
-      kill();
+    LimitHit hit = watch(clock, job.runLimits(), capture.exited(), capture.outputLimitHit());
+    ContainerExit exit;
+    long cpuMs;
+    long peakBytes;
+    if (hit == LimitHit.NONE && capture.exited().isDone()) {
+      // The launcher saw the program exit; the cgroup still exists, so read it now and leave
+      // the container's teardown to the pool instead of waiting for it.
+      cpuMs = clock.cpuMs();
+      peakBytes = container.meter().peakMemoryBytes();
+      exit = ContainerExit.of(capture.exited().join(), container.meter().oomKilled());
+    } else {
+      if (hit != LimitHit.NONE) {
+        kill();
+      }
+      exit = awaitExit();
+      cpuMs = clock.cpuMs();
+      peakBytes = container.meter().peakMemoryBytes();
     }
-    ContainerExit exit = awaitExit();
     long wall = clock.wallMs();
     StepReport run =
         new StepReport(
@@ -96,8 +109,8 @@ final class JobRun {
             exit.exitCode(),
             exit.signal(),
             hit == LimitHit.WALL_TIME ? Math.max(wall, job.runLimits().wallTimeMs()) : wall,
-            Math.max(0, clock.cpuMs()),
-            Math.max(0, container.meter().peakMemoryBytes()),
+            Math.max(0, cpuMs),
+            Math.max(0, peakBytes),
             capture.runStdoutTruncated(),
             capture.runStderrTruncated(),
             Verdicts.limitFor(exit.oomKilled(), hit));

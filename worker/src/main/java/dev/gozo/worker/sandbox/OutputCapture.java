@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
  * Splits a container's stdout and stderr into the compile step's and the run step's output,
  * capping each while it streams, so a program that prints forever costs us a bounded amount of
  * memory. Markers written by the launcher (see launcher.sh) separate the phases; once a stream has
- * passed its "ready" marker, its bytes are the program's and are never interpreted.
+ * passed its "ready" marker, its bytes are the program's; only the launcher's "exit" marker is
+ * still recognised there (it carries a 128-bit nonce the program does not know, and could only
+ * end the program's own job early if forged).
  *
  * <p>Frames of one container arrive on one docker-java thread; the methods are synchronized
  * anyway because the job thread reads the results.
@@ -22,6 +24,8 @@ final class OutputCapture {
   private final CompletableFuture<Integer> compiled = new CompletableFuture<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> outputLimitHit = new CompletableFuture<>();
+  private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+  private volatile int exitStatus = -1;
 
   OutputCapture(String nonce, long compileOutputLimit, long runOutputLimit) {
     this.markerPrefix = ("\n\0GOZO:" + nonce + ":").getBytes(StandardCharsets.US_ASCII);
@@ -38,6 +42,14 @@ final class OutputCapture {
   /** Completes when the program is about to start. */
   CompletableFuture<Void> ready() {
     return ready;
+  }
+
+  /**
+   * Completes with the program's exit status once the launcher reported it on both streams, so
+   * all the output the program wrote before exiting has been captured.
+   */
+  CompletableFuture<Integer> exited() {
+    return exited;
   }
 
   /** Completes when the run step wrote more than its output limit. */
@@ -91,12 +103,30 @@ final class OutputCapture {
   }
 
   private void accept(StreamState stream, byte[] data) {
-    int i = 0;
-    while (i < data.length && !stream.running) {
-      scan(stream, data[i++]);
+    if (stream.finished) {
+      return; // the program exited; late output of leftover processes is dropped
     }
-    if (i < data.length) {
-      appendRun(stream, data, i, data.length - i);
+    int runStart = -1;
+    for (int i = 0; i < data.length && !stream.finished; i++) {
+      if (!stream.running) {
+        scan(stream, data[i]);
+        continue;
+      }
+      // Run phase: program bytes go out in slices; only the launcher's exit marker is parsed.
+      if (stream.matched == 0 && !stream.inEvent && data[i] != markerPrefix[0]) {
+        if (runStart < 0) {
+          runStart = i;
+        }
+        continue;
+      }
+      if (runStart >= 0) {
+        appendRun(stream, data, runStart, i - runStart);
+        runStart = -1;
+      }
+      scan(stream, data[i]);
+    }
+    if (runStart >= 0 && !stream.finished) {
+      appendRun(stream, data, runStart, data.length - runStart);
     }
   }
 
@@ -133,21 +163,44 @@ final class OutputCapture {
       return;
     }
     if (stream.matched > 0) {
-      stream.compile.append(markerPrefix, 0, stream.matched);
+      emit(stream, markerPrefix, 0, stream.matched);
       stream.matched = 0;
       if (value == markerPrefix[0]) {
         stream.matched = 1;
         return;
       }
     }
-    stream.compile.append(value);
+    emit(stream, new byte[] {value}, 0, 1);
+  }
+
+  private void emit(StreamState stream, byte[] data, int offset, int length) {
+    if (stream.running) {
+      appendRun(stream, data, offset, length);
+    } else {
+      stream.compile.append(data, offset, length);
+    }
   }
 
   private void onEvent(StreamState stream, String event) {
+    if (stream.running && !event.startsWith("exit:")) {
+      // Not an event of the run phase: it was the program's output all along.
+      byte[] text = (event + "\n").getBytes(StandardCharsets.ISO_8859_1);
+      appendRun(stream, markerPrefix, 0, markerPrefix.length);
+      appendRun(stream, text, 0, text.length);
+      return;
+    }
     if (event.equals("ready")) {
       stream.running = true;
       if (stdout.running && stderr.running) {
         ready.complete(null);
+      }
+    } else if (event.startsWith("exit:")) {
+      stream.finished = true;
+      if (stream == stdout) {
+        exitStatus = parseStatus(event.substring("exit:".length()));
+      }
+      if (stdout.finished && stderr.finished) {
+        exited.complete(exitStatus);
       }
     } else if (event.startsWith("compiled:")) {
       try {
@@ -158,6 +211,14 @@ final class OutputCapture {
     }
   }
 
+  private static int parseStatus(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   private static final class StreamState {
     final CappedBuffer compile;
     final CappedBuffer run;
@@ -165,6 +226,7 @@ final class OutputCapture {
     int matched;
     boolean inEvent;
     boolean running;
+    boolean finished;
 
     StreamState(long compileLimit, long runLimit) {
       this.compile = new CappedBuffer(compileLimit);

@@ -10,8 +10,9 @@
 #   <tar archive of the files> <stdin bytes>
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
 # Markers "\n\0GOZO:<nonce>:<event>\n" on stdout and stderr separate setup, compile and run
-# output. The nonce is never visible to the program: it lives only in this shell's memory,
-# which exec replaces, and the worker stops looking for markers once "ready" arrived.
+# output and report the program's exit. The nonce lives only in this shell's memory; the
+# seccomp profile denies the program the calls that could read it (ptrace), and even a forged
+# "exit" marker could only end the program's own job early.
 set -u
 IFS=' ' read -r magic nonce tar_size stdin_size argc || exit 90
 [ "$magic" = GOZO1 ] || exit 90
@@ -26,6 +27,7 @@ done
 IFS= read -r compile_cmd || exit 90
 IFS= read -r run_cmd || exit 90
 cd /work || exit 91
+unset OLDPWD # set by cd; the program's environment is the container's and nothing else
 head -c "$tar_size" | tar -x -f - -m --no-same-owner --no-same-permissions || exit 91
 head -c "$stdin_size" > /tmp/.gozo-stdin || exit 91
 mkdir -p /work/.gozo-bin || exit 91
@@ -40,4 +42,9 @@ if [ -n "$compile_cmd" ]; then
   [ "$go" = run ] || exit 0
 fi
 marker ready
-exec sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
+# The program runs as our child (not exec'd) so that we can report the moment it exits: the
+# worker then ends the job at once instead of waiting for the container to tear down, and reads
+# the cgroup's figures while it still exists. The status is the program's own (exit code, or
+# 128+N for a signal); verdicts about limits never depend on it.
+sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
+marker "exit:$?"

@@ -83,7 +83,7 @@ class DockerSandboxIT {
 
     assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run().limitHit()).isEqualTo(StepReport.LimitHit.CPU_TIME);
-    assertThat(outcome.run().wallTimeMs()).isLessThan(3000);
+    assertThat(outcome.run().wallTimeMs()).isLessThan(10_000); // the CPU limit, not the wall limit, ended it
   }
 
   @Test
