@@ -73,6 +73,7 @@ public final class WorkerMain {
               config.containerRuntime(),
               java.nio.file.Path.of(config.cgroupRoot()),
               config.warmPerRuntime(),
+              Math.max(config.warmPerRuntime(), config.concurrency()),
               Duration.ofMillis(10),
               Duration.ofSeconds(5));
       Duration lock = config.lockDuration();

@@ -34,7 +34,11 @@ public final class DockerSandbox implements Sandbox {
     this.docker = docker;
     this.settings = settings;
     this.pool =
-        new WarmPool(new ContainerFactory(docker, streams, settings), settings.warmPerRuntime());
+        new WarmPool(
+            new ContainerFactory(docker, streams, settings),
+            settings.warmPerRuntime(),
+            settings.maxWarmPerRuntime(),
+            Duration.ofMinutes(2));
     this.engine =
         CircuitBreaker.of(
             "docker-engine",
@@ -119,7 +123,7 @@ public final class DockerSandbox implements Sandbox {
       return failure(job, e);
     } finally {
       inUse.remove(container);
-      pool.discard(container);
+      pool.release(container);
     }
   }
 

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param containerRuntime OCI runtime, e.g. "runc" (default) or "runsc" for gVisor; blank = engine
  *     default
  * @param cgroupRoot where the cgroup filesystem is mounted, for CPU and memory accounting
- * @param warmPerRuntime idle containers kept started per runtime image
+ * @param warmPerRuntime idle containers kept started per runtime, at least
+ * @param maxWarmPerRuntime idle containers per runtime at most, when demand is high
  * @param meterInterval how often running jobs are checked against their CPU and wall limits
  * @param killSlack time we allow after a kill for the container to report its exit
  */
@@ -27,6 +28,7 @@ public record SandboxSettings(
     String containerRuntime,
     Path cgroupRoot,
     int warmPerRuntime,
+    int maxWarmPerRuntime,
     Duration meterInterval,
     Duration killSlack) {
 
@@ -40,13 +42,14 @@ public record SandboxSettings(
         "",
         Path.of("/sys/fs/cgroup"),
         1,
+        4,
         Duration.ofMillis(10),
         Duration.ofSeconds(5));
   }
 
   public SandboxSettings withWarmPerRuntime(int warm) {
     return new SandboxSettings(
-        ownerId, user, cpus, workDirMb, tmpMb, containerRuntime, cgroupRoot, warm, meterInterval,
-        killSlack);
+        ownerId, user, cpus, workDirMb, tmpMb, containerRuntime, cgroupRoot, warm,
+        Math.max(warm, maxWarmPerRuntime), meterInterval, killSlack);
   }
 }

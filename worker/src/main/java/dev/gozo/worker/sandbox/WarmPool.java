@@ -28,6 +28,16 @@ final class WarmPool implements AutoCloseable {
 
   private final ContainerFactory factory;
   private final int warmPerRuntime;
+  private final int maxWarm;
+  private final java.time.Duration idleTtl;
+  private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService janitor =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "sandbox-pool-janitor");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle =
       new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
@@ -41,25 +51,64 @@ final class WarmPool implements AutoCloseable {
           });
   private volatile boolean closed;
 
-  WarmPool(ContainerFactory factory, int warmPerRuntime) {
+  WarmPool(ContainerFactory factory, int warmPerRuntime, int maxWarm, java.time.Duration idleTtl) {
     this.factory = factory;
     this.warmPerRuntime = warmPerRuntime;
+    this.maxWarm = Math.max(warmPerRuntime, maxWarm);
+    this.idleTtl = idleTtl;
+    long period = Math.max(1, idleTtl.toSeconds() / 2);
+    janitor.scheduleWithFixedDelay(this::trimIdle, period, period, TimeUnit.SECONDS);
   }
 
   /** A started container for the runtime, warm when one is ready, else started now. */
   SandboxContainer take(Runtime runtime, ContainerLimits limits) {
     String key = key(runtime);
     ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
-    SandboxContainer container;
-    while ((container = queue.pollFirst()) != null) {
-      if (container.alive()) {
-        refill(runtime, limits);
-        return container;
+    AtomicInteger busy = running.computeIfAbsent(key, k -> new AtomicInteger());
+    busy.incrementAndGet();
+    try {
+      SandboxContainer container;
+      while ((container = queue.pollFirst()) != null) {
+        if (container.alive()) {
+          refill(runtime, limits);
+          return container;
+        }
+        discard(container);
       }
-      discard(container);
+      refill(runtime, limits);
+      return factory.start(runtime, key, limits);
+    } catch (RuntimeException e) {
+      busy.decrementAndGet();
+      throw e;
     }
-    refill(runtime, limits);
-    return factory.start(runtime, key, limits);
+  }
+
+  /** Hands back a container after its job: it is removed, never reused. */
+  void release(SandboxContainer container) {
+    AtomicInteger busy = running.get(container.poolKey());
+    if (busy != null) {
+      busy.decrementAndGet();
+    }
+    discard(container);
+  }
+
+  private int target(String key) {
+    AtomicInteger busy = running.get(key);
+    return Math.min(maxWarm, warmPerRuntime + (busy == null ? 0 : Math.max(0, busy.get())));
+  }
+
+  /** Removes containers that waited longer than idleTtl while the pool is above its base size. */
+  private void trimIdle() {
+    for (Map.Entry<String, ConcurrentLinkedDeque<SandboxContainer>> entry : idle.entrySet()) {
+      ConcurrentLinkedDeque<SandboxContainer> queue = entry.getValue();
+      while (queue.size() > Math.max(warmPerRuntime, target(entry.getKey()))) {
+        SandboxContainer oldest = queue.peekFirst();
+        if (oldest == null || oldest.ageNanos() < idleTtl.toNanos() || !queue.remove(oldest)) {
+          break;
+        }
+        discard(oldest);
+      }
+    }
   }
 
   /** Starts warm containers for a runtime in the background up to the configured count. */
@@ -69,7 +118,7 @@ final class WarmPool implements AutoCloseable {
     }
     String key = key(runtime);
     AtomicInteger inFlight = starting.computeIfAbsent(key, k -> new AtomicInteger());
-    while (queue(key).size() + inFlight.get() < warmPerRuntime) {
+    while (queue(key).size() + inFlight.get() < target(key)) {
       inFlight.incrementAndGet();
       background.execute(
           () -> {
@@ -111,6 +160,7 @@ final class WarmPool implements AutoCloseable {
       return;
     }
     closed = true;
+    janitor.shutdownNow();
     drain();
     background.shutdown();
     try {
