@@ -26,6 +26,7 @@ final class OutputCapture {
   private final CompletableFuture<Void> outputLimitHit = new CompletableFuture<>();
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
   private volatile int exitStatus = -1;
+  private volatile int compileStatus = -1;
 
   OutputCapture(String nonce, long compileOutputLimit, long runOutputLimit) {
     this.markerPrefix = ("\n\0GOZO:" + nonce + ":").getBytes(StandardCharsets.US_ASCII);
@@ -191,9 +192,9 @@ final class OutputCapture {
     }
     if (event.equals("ready")) {
       stream.running = true;
-      if (stdout.running && stderr.running) {
-        ready.complete(null);
-      }
+      // The program starts right after the launcher wrote this; the first stream to bring it
+      // starts the clock (the other may be delayed behind a frame of the program's output).
+      ready.complete(null);
     } else if (event.startsWith("exit:")) {
       stream.finished = true;
       if (stream == stdout) {
@@ -203,10 +204,13 @@ final class OutputCapture {
         exited.complete(exitStatus);
       }
     } else if (event.startsWith("compiled:")) {
-      try {
-        compiled.complete(Integer.parseInt(event.substring("compiled:".length())));
-      } catch (NumberFormatException e) {
-        compiled.complete(-1);
+      stream.compiledSeen = true;
+      if (stream == stdout) {
+        compileStatus = parseStatus(event.substring("compiled:".length()));
+      }
+      // Both streams must have passed the marker, or the compiler's last words could be missing.
+      if (stdout.compiledSeen && stderr.compiledSeen) {
+        compiled.complete(compileStatus);
       }
     }
   }
@@ -227,6 +231,7 @@ final class OutputCapture {
     boolean inEvent;
     boolean running;
     boolean finished;
+    boolean compiledSeen;
 
     StreamState(long compileLimit, long runLimit) {
       this.compile = new CappedBuffer(compileLimit);
