@@ -23,6 +23,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param storeMaxBytes how many bytes of results the store keeps (least recently used go)
  * @param maxWaiters how many {@code ?wait=true} requests may wait at once; more answer at once
  * @param eventsReplayMs how far back the events topic is read at start-up
+ * @param maxQueuedPerTenant how many of a tenant's jobs may wait in the queue (not yet started)
+ *     before new submissions get 429; 0 means no limit
  */
 @ConfigurationProperties("gozo")
 public record GatewayConfig(
@@ -39,7 +41,8 @@ public record GatewayConfig(
     @Bindable(defaultValue = "100000") int storeMaxEntries,
     @Bindable(defaultValue = "268435456") long storeMaxBytes,
     @Bindable(defaultValue = "10000") int maxWaiters,
-    @Bindable(defaultValue = "600000") long eventsReplayMs) {
+    @Bindable(defaultValue = "600000") long eventsReplayMs,
+    @Bindable(defaultValue = "1000") int maxQueuedPerTenant) {
 
   public GatewayConfig {
     apiKeys = apiKeys == null ? "" : apiKeys.trim();
@@ -59,6 +62,7 @@ public record GatewayConfig(
     require(storeMaxBytes > 0, "GOZO_STORE_MAX_BYTES must be positive");
     require(maxWaiters >= 0, "GOZO_MAX_WAITERS must not be negative");
     require(eventsReplayMs >= 0, "GOZO_EVENTS_REPLAY_MS must not be negative");
+    require(maxQueuedPerTenant >= 0, "GOZO_MAX_QUEUED_PER_TENANT must not be negative");
   }
 
   private static boolean isTopic(String name) {

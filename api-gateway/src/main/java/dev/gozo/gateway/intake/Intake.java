@@ -1,6 +1,7 @@
 package dev.gozo.gateway.intake;
 
 import dev.gozo.gateway.GatewayConfig;
+import dev.gozo.gateway.results.JobState;
 import dev.gozo.gateway.results.JobStateStore;
 import dev.gozo.jobspec.JobValidator;
 import dev.gozo.jobspec.RuntimeCatalogue;
@@ -15,6 +16,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +47,7 @@ public final class Intake {
   private final JobStateStore store;
   private final CircuitBreaker breaker;
   private final long timeoutMs;
+  private final int maxQueuedPerTenant;
 
   public Intake(
       JobValidator validator,
@@ -57,6 +60,7 @@ public final class Intake {
     this.publisher = publisher;
     this.store = store;
     this.timeoutMs = config.kafkaTimeoutMs();
+    this.maxQueuedPerTenant = config.maxQueuedPerTenant();
     this.breaker =
         CircuitBreaker.of(
             "kafka-publish",
@@ -81,17 +85,42 @@ public final class Intake {
    */
   public CompletableFuture<Submission> submit(
       String tenant, ExecuteJob.Builder request, List<Violation> readProblems) {
+    return submit(tenant, request, readProblems, null);
+  }
+
+  /**
+   * As {@link #submit(String, ExecuteJob.Builder, List)}, with the client's Idempotency-Key (or
+   * null): a retried request with the same key gets the job the first one created, from any
+   * gateway, instead of a second job. The key identifies the job; a different body under the same
+   * key still answers with the original job.
+   */
+  public CompletableFuture<Submission> submit(
+      String tenant, ExecuteJob.Builder request, List<Violation> readProblems, String idempotencyKey) {
     long submittedAt = System.currentTimeMillis();
+    String jobId =
+        idempotencyKey == null ? JobIds.next() : JobIds.forIdempotencyKey(tenant, idempotencyKey);
+    if (idempotencyKey != null && readProblems.isEmpty()) {
+      Optional<JobState> known = store.find(jobId, tenant);
+      if (known.isPresent()) {
+        return CompletableFuture.completedFuture(new Submission.Accepted(known.get()));
+      }
+    }
     ExecuteJob draft =
         request
             .clone()
-            .setJobId(JobIds.next())
+            .setJobId(jobId)
             .setTenant(tenant)
             .setSubmittedAtMs(submittedAt)
             .build();
     List<Violation> problems = merge(readProblems, validator.validate(draft));
     if (!problems.isEmpty()) {
       return CompletableFuture.completedFuture(new Submission.Invalid(problems));
+    }
+    if (maxQueuedPerTenant > 0 && store.queuedFor(tenant) >= maxQueuedPerTenant) {
+      // Backpressure: the backlog lives in Kafka, but one tenant may not fill it for everyone.
+      return CompletableFuture.completedFuture(
+          new Submission.Throttled(
+              "tenant '" + tenant + "' already has " + maxQueuedPerTenant + " jobs waiting", 5));
     }
     Runtime runtime = catalogue.resolve(draft.getLanguage(), draft.getVersion()).orElseThrow();
     // Pin the runtime the gateway resolved, so the worker runs what the client was told.

@@ -18,6 +18,26 @@ public final class JobIds {
     return at(System.currentTimeMillis());
   }
 
+  /**
+   * The id of the job a client names with an Idempotency-Key: a UUID version 8 built from
+   * SHA-256(tenant, key), so every gateway derives the same id for a retried request without
+   * sharing any memory, and one tenant's key can never name another tenant's job.
+   */
+  public static String forIdempotencyKey(String tenant, String key) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      java.nio.ByteBuffer hash = java.nio.ByteBuffer.wrap(sha.digest());
+      long msb = (hash.getLong() & ~0xF000L) | 0x8000L;
+      long lsb = (hash.getLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+      return new UUID(msb, lsb).toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
   static String at(long epochMillis) {
     long randA = RANDOM.nextInt(1 << 12);
     long randB = RANDOM.nextLong();

@@ -16,6 +16,9 @@ public sealed interface Submission {
   /** Kafka could not take the job in time, or the circuit breaker is open (503). */
   record Unavailable(String reason, long retryAfterSeconds) implements Submission {}
 
+  /** The tenant already has too many jobs waiting (429). */
+  record Throttled(String reason, long retryAfterSeconds) implements Submission {}
+
   /** The job is larger than Kafka accepts (413). */
   record TooLarge(String reason) implements Submission {}
 }

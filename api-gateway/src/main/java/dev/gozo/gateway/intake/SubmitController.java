@@ -16,6 +16,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestAttribute;
@@ -33,6 +34,9 @@ import java.util.concurrent.CompletableFuture;
  */
 @Controller("/v1/executions")
 public final class SubmitController {
+
+  private static final java.util.regex.Pattern IDEMPOTENCY_KEY =
+      java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
 
   private final ExecutionRequestReader reader;
   private final Intake intake;
@@ -54,13 +58,18 @@ public final class SubmitController {
       @RequestAttribute(ApiKeyFilter.TENANT_ATTRIBUTE) String tenant,
       @Nullable @Body byte[] body,
       @Nullable @QueryValue("wait") String wait,
-      @Nullable @QueryValue("timeoutMs") String timeoutMs) {
+      @Nullable @QueryValue("timeoutMs") String timeoutMs,
+      @Nullable @Header("Idempotency-Key") String idempotencyKey) {
     List<Violation> problems = new ArrayList<>();
     WaitRequest waitRequest = WaitRequest.parse(wait, timeoutMs, config, problems);
+    if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+      problems.add(
+          new Violation("Idempotency-Key", "must be 1-255 printable ASCII characters"));
+    }
     ExecutionRequestReader.Read read = reader.read(body);
     problems.addAll(read.problems());
     return intake
-        .submit(tenant, read.job(), problems)
+        .submit(tenant, read.job(), problems, idempotencyKey)
         .thenCompose(submission -> respond(submission, tenant, waitRequest));
   }
 
@@ -72,6 +81,10 @@ public final class SubmitController {
     if (submission instanceof Submission.Unavailable unavailable) {
       return CompletableFuture.completedFuture(
           Problems.unavailable(unavailable.reason(), unavailable.retryAfterSeconds()));
+    }
+    if (submission instanceof Submission.Throttled throttled) {
+      return CompletableFuture.completedFuture(
+          Problems.tooManyQueued(throttled.reason(), throttled.retryAfterSeconds()));
     }
     if (submission instanceof Submission.TooLarge tooLarge) {
       return CompletableFuture.completedFuture(

@@ -49,6 +49,12 @@ public final class Problems {
         .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
   }
 
+  /** 429 with Retry-After: the tenant has too many jobs waiting in the queue. */
+  public static MutableHttpResponse<Problem> tooManyQueued(String detail, long retryAfterSeconds) {
+    return respond(HttpStatus.TOO_MANY_REQUESTS, "too-many-queued-jobs", "Too many queued jobs", detail)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
+  }
+
   /** Any other status; the type is derived from the status' reason phrase. */
   public static MutableHttpResponse<Problem> of(HttpStatus status, String detail) {
     return respond(status, describe(status, detail));

@@ -43,6 +43,7 @@ public final class JobStateStore {
   private final int maxWaiters;
   private final LinkedHashMap<String, JobState> jobs = new LinkedHashMap<>(1024, 0.75f, true);
   private final Map<String, Waiters> waiters = new HashMap<>();
+  private final Map<String, Integer> queuedByTenant = new HashMap<>();
   private long bytes;
   private int waiting;
   private volatile boolean replayed;
@@ -182,8 +183,21 @@ public final class JobStateStore {
     }
   }
 
+  /** How many of the tenant's jobs are known to wait in the queue, not yet started. */
+  public synchronized int queuedFor(String tenant) {
+    return queuedByTenant.getOrDefault(tenant, 0);
+  }
+
+  private void countQueued(JobState state, int delta) {
+    if (state != null && state.phase() == JobPhase.QUEUED) {
+      queuedByTenant.merge(state.tenant(), delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+  }
+
   private void put(JobState state) {
     JobState previous = jobs.put(state.jobId(), state);
+    countQueued(previous, -1);
+    countQueued(state, +1);
     bytes += state.weight() - (previous == null ? 0 : previous.weight());
     Iterator<JobState> eldest = jobs.values().iterator();
     while ((jobs.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
@@ -192,6 +206,7 @@ public final class JobStateStore {
         break; // never evict what was just stored, even if it alone exceeds the byte bound
       }
       eldest.remove();
+      countQueued(evicted, -1);
       bytes -= evicted.weight();
     }
   }
