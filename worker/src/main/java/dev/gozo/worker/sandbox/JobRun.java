@@ -98,6 +98,7 @@ final class JobRun {
         kill();
       }
       exit = awaitExit();
+      capture.streamsEnded();
       cpuMs = clock.cpuMs();
       peakBytes = container.meter().peakMemoryBytes();
     }
@@ -122,6 +123,7 @@ final class JobRun {
       kill();
     }
     ContainerExit exit = awaitExit();
+    capture.streamsEnded();
     LimitHit limit = Verdicts.limitFor(exit.oomKilled(), hit);
     StepReport compile =
         new StepReport(

@@ -103,6 +103,20 @@ final class OutputCapture {
     return new String(stderr.compile.toByteArray(), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The streams ended without the launcher's exit marker (a limit kill, or the launcher died).
+   * Bytes held back because they might have begun a marker were the program's, e.g. the newline
+   * at the end of its last line: hand them over.
+   */
+  synchronized void streamsEnded() {
+    for (StreamState stream : new StreamState[] {stdout, stderr}) {
+      if (!stream.finished && stream.matched > 0) {
+        emit(stream, markerPrefix, 0, stream.matched);
+        stream.matched = 0;
+      }
+    }
+  }
+
   private void accept(StreamState stream, byte[] data) {
     if (stream.finished) {
       return; // the program exited; late output of leftover processes is dropped

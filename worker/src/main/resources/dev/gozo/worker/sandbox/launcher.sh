@@ -10,10 +10,20 @@
 #   <tar archive of the files> <stdin bytes>
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
 # Markers "\n\0GOZO:<nonce>:<event>\n" on stdout and stderr separate setup, compile and run
-# output and report the program's exit. The nonce lives only in this shell's memory; the
-# seccomp profile denies the program the calls that could read it (ptrace), and even a forged
-# "exit" marker could only end the program's own job early.
+# output and report the program's exit. The nonce lives only in this shell's memory, which
+# the program cannot read: this shell is non-dumpable (below) and the seccomp profile refuses
+# ptrace. Even a forged "exit" marker could only end the program's own job early.
 set -u
+# Before any job arrives, go on as a copy of the shell that this user may execute but not read.
+# The kernel marks a process that runs an unreadable binary non-dumpable, so the program (same
+# uid, our child) can neither read our memory through /proc/PID/mem nor open /proc/PID/environ.
+# $1 is this script's own text (see ContainerFactory); the program's own exec makes it dumpable
+# again, as usual.
+if [ "$0" != gozo-launcher ]; then
+  cp /bin/sh /tmp/.gozo-sh && chmod 0111 /tmp/.gozo-sh || exit 92
+  exec /tmp/.gozo-sh -c "$1" gozo-launcher
+fi
+rm -f /tmp/.gozo-sh
 IFS=' ' read -r magic nonce tar_size stdin_size argc || exit 90
 [ "$magic" = GOZO1 ] || exit 90
 set --

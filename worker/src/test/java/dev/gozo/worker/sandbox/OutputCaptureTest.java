@@ -69,4 +69,18 @@ class OutputCaptureTest {
 
     assertThat(new String(capture.compileStdout(), StandardCharsets.ISO_8859_1)).isEqualTo("a\n\0GOZ\nb");
   }
+
+  @Test
+  void shouldKeepATrailingNewlineWhenTheStreamsEndWithoutTheExitMarker() {
+    OutputCapture capture = new OutputCapture(NONCE, 100, 100);
+    capture.onStdout(bytes(marker("ready")));
+    capture.onStderr(bytes(marker("ready")));
+    capture.onStdout(bytes("last line\n"));
+    capture.onStderr(bytes("warn\n\0GO"));
+
+    capture.streamsEnded();
+
+    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1)).isEqualTo("last line\n");
+    assertThat(new String(capture.runStderr(), StandardCharsets.ISO_8859_1)).isEqualTo("warn\n\0GO");
+  }
 }
