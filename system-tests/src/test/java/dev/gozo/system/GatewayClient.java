@@ -43,8 +43,16 @@ final class GatewayClient {
   }
 
   Reply submit(String json, String query) {
+    return submit(json, query, null);
+  }
+
+  Reply submit(String json, String query, String idempotencyKey) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v1/executions" + query));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
     return send(
-        HttpRequest.newBuilder(uri("/v1/executions" + query))
+        request
             .header("Authorization", "Bearer " + apiKey)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(60))

@@ -125,8 +125,12 @@ final class SystemUnderTest implements AutoCloseable {
   }
 
   GatewayClient startGateway(String id) {
+    return startGateway(id, Map.of());
+  }
+
+  GatewayClient startGateway(String id, Map<String, String> extraEnv) {
     int port = freePort();
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("GOZO_KAFKA_BOOTSTRAP", bootstrap());
     env.put("GOZO_HTTP_PORT", Integer.toString(port));
     env.put("GOZO_API_KEYS", TENANT + ":" + API_KEY);

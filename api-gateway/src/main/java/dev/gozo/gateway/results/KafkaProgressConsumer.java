@@ -187,11 +187,16 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     all.addAll(newResults);
     all.addAll(newEvents);
     consumer.assign(all);
-    consumer.seekToBeginning(newResults);
+    // Careful: seekToBeginning/seekToEnd with an EMPTY collection move EVERY assigned partition.
+    if (!newResults.isEmpty()) {
+      consumer.seekToBeginning(newResults);
+    }
     if (first) {
-      replayTargets.putAll(consumer.endOffsets(newResults));
+      if (!newResults.isEmpty()) {
+        replayTargets.putAll(consumer.endOffsets(newResults));
+      }
       seekEventsToReplayWindow(newEvents);
-    } else {
+    } else if (!newEvents.isEmpty()) {
       consumer.seekToBeginning(newEvents); // a partition added now holds only new events
     }
     LOG.info("reading {} results and {} events partitions", newResults.size(), newEvents.size());
@@ -208,6 +213,9 @@ public final class KafkaProgressConsumer implements ProgressFeed {
   }
 
   private void seekEventsToReplayWindow(List<TopicPartition> events) {
+    if (events.isEmpty()) {
+      return;
+    }
     long since = System.currentTimeMillis() - config.eventsReplayMs();
     Map<TopicPartition, Long> query = new HashMap<>();
     events.forEach(tp -> query.put(tp, since));
@@ -221,7 +229,9 @@ public final class KafkaProgressConsumer implements ProgressFeed {
         consumer.seek(tp, offset.offset());
       }
     }
-    consumer.seekToEnd(toEnd);
+    if (!toEnd.isEmpty()) {
+      consumer.seekToEnd(toEnd); // an empty list would move the results partitions too
+    }
   }
 
   private void checkReplayed() {
