@@ -2,7 +2,6 @@ package dev.gozo.worker;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -84,24 +83,6 @@ public final class KafkaTestSupport implements AutoCloseable {
     producer.send(new ProducerRecord<>(jobs, key, value)).get();
   }
 
-  /** Reads the results topic from the beginning until {@code count} records or the timeout. */
-  public List<ConsumerRecord<String, byte[]>> readResults(int count, Duration timeout) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(results));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (out.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
-  }
-
   /** Results for one job id, waiting the full timeout to catch duplicates (up to max). */
   public List<ConsumerRecord<String, byte[]>> readResultsFor(String jobId, int max, Duration timeout) {
     Properties props = new Properties();
@@ -122,10 +103,6 @@ public final class KafkaTestSupport implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  public static <T> List<T> all(Collection<T> items) {
-    return new ArrayList<>(items);
   }
 
   @Override
