@@ -85,7 +85,7 @@ public final class Intake {
    */
   public CompletableFuture<Submission> submit(
       String tenant, ExecuteJob.Builder request, List<Violation> readProblems) {
-    return submit(tenant, request, readProblems, null);
+    return submit(tenant, request, readProblems, null, false);
   }
 
   /**
@@ -95,7 +95,11 @@ public final class Intake {
    * key still answers with the original job.
    */
   public CompletableFuture<Submission> submit(
-      String tenant, ExecuteJob.Builder request, List<Violation> readProblems, String idempotencyKey) {
+      String tenant,
+      ExecuteJob.Builder request,
+      List<Violation> readProblems,
+      String idempotencyKey,
+      boolean urgent) {
     long submittedAt = System.currentTimeMillis();
     String jobId =
         idempotencyKey == null ? JobIds.next() : JobIds.forIdempotencyKey(tenant, idempotencyKey);
@@ -139,10 +143,10 @@ public final class Intake {
                     .setLanguage(runtime.getLanguage())
                     .setVersion(runtime.getVersion()))
             .build();
-    return publish(job, queued);
+    return publish(job, queued, urgent);
   }
 
-  private CompletableFuture<Submission> publish(ExecuteJob job, JobEvent queued) {
+  private CompletableFuture<Submission> publish(ExecuteJob job, JobEvent queued, boolean urgent) {
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.completedFuture(
           new Submission.Unavailable(
@@ -151,7 +155,7 @@ public final class Intake {
     long start = System.nanoTime();
     CompletableFuture<Void> sent;
     try {
-      sent = publisher.publish(job, queued);
+      sent = publisher.publish(job, queued, urgent);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

@@ -14,4 +14,12 @@ public interface JobPublisher {
    * gateways learn of the job; it is never announced when it was not published.
    */
   CompletableFuture<Void> publish(ExecuteJob job, JobEvent queued);
+
+  /**
+   * As {@link #publish(ExecuteJob, JobEvent)}; {@code urgent} jobs have a client waiting for the
+   * result ({@code ?wait=true}) and skip any batching delay.
+   */
+  default CompletableFuture<Void> publish(ExecuteJob job, JobEvent queued, boolean urgent) {
+    return publish(job, queued);
+  }
 }

@@ -33,18 +33,32 @@ public final class KafkaJobPublisher implements JobPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaJobPublisher.class);
 
   private final Producer<byte[], byte[]> producer;
+  private final Producer<byte[], byte[]> urgentProducer;
   private final String jobsTopic;
   private final String eventsTopic;
 
   public KafkaJobPublisher(GatewayConfig config) {
-    this(new KafkaProducer<>(properties(config)), config.topicJobs(), config.topicEvents());
+    this(
+        new KafkaProducer<>(properties(config)),
+        new KafkaProducer<>(urgentProperties(config)),
+        config.topicJobs(),
+        config.topicEvents());
     // Fetch the topics' metadata now, off the caller's thread, so the first request does not pay
     // for it. Failure is fine: a send fetches it again.
     CompletableFuture.runAsync(this::warmUp);
   }
 
   KafkaJobPublisher(Producer<byte[], byte[]> producer, String jobsTopic, String eventsTopic) {
+    this(producer, producer, jobsTopic, eventsTopic);
+  }
+
+  KafkaJobPublisher(
+      Producer<byte[], byte[]> producer,
+      Producer<byte[], byte[]> urgentProducer,
+      String jobsTopic,
+      String eventsTopic) {
     this.producer = producer;
+    this.urgentProducer = urgentProducer;
     this.jobsTopic = jobsTopic;
     this.eventsTopic = eventsTopic;
   }
@@ -74,12 +88,28 @@ public final class KafkaJobPublisher implements JobPublisher {
     return props;
   }
 
+  /**
+   * For jobs a client waits on: no linger, so the job leaves at once. Async submissions keep the
+   * 5 ms linger of the bulk producer, which batches concurrent requests into one Kafka request.
+   */
+  static Properties urgentProperties(GatewayConfig config) {
+    Properties props = properties(config);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "gozo-gateway-jobs-urgent");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    return props;
+  }
+
   @Override
   public CompletableFuture<Void> publish(ExecuteJob job, JobEvent queued) {
+    return publish(job, queued, false);
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(ExecuteJob job, JobEvent queued, boolean urgent) {
     byte[] key = job.getJobId().getBytes(StandardCharsets.UTF_8);
     CompletableFuture<Void> durable = new CompletableFuture<>();
     try {
-      producer.send(
+      (urgent ? urgentProducer : producer).send(
           new ProducerRecord<>(jobsTopic, key, job.toByteArray()),
           (metadata, error) -> {
             if (error == null) {
@@ -117,6 +147,7 @@ public final class KafkaJobPublisher implements JobPublisher {
     try {
       producer.partitionsFor(jobsTopic);
       producer.partitionsFor(eventsTopic);
+      urgentProducer.partitionsFor(jobsTopic);
     } catch (RuntimeException e) {
       LOG.debug("metadata warm-up failed: {}", e.toString());
     }
@@ -126,5 +157,8 @@ public final class KafkaJobPublisher implements JobPublisher {
   public void close() {
     // Give in-flight sends a moment to finish; their HTTP requests are still waiting for them.
     producer.close(Duration.ofSeconds(5));
+    if (urgentProducer != producer) {
+      urgentProducer.close(Duration.ofSeconds(5));
+    }
   }
 }
