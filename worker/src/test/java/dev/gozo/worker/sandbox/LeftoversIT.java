@@ -1,0 +1,116 @@
+package dev.gozo.worker.sandbox;
+
+import static dev.gozo.worker.sandbox.SandboxHarness.hostProcessesOfContainer;
+import static dev.gozo.worker.sandbox.SandboxHarness.stdout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing outlives a job: no container, no process. A worker that was killed mid-job leaves
+ * containers behind; its next start sweeps them (Orphans.sweep, called by WorkerMain).
+ */
+class LeftoversIT {
+
+  @Test
+  void shouldLeaveNoContainerAndNoProcessBehindAfterHostileJobs() {
+    // given: hostile jobs of every ending, each telling us its container
+    SandboxHarness harness = new SandboxHarness(1);
+    List<String> containers = new ArrayList<>();
+    try {
+      String hostname = "echo \"$HOSTNAME\"\n";
+      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "setsid sleep 4242 &\n").run()).trim());
+      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "sleep 100\n").wallMs(1000).run()).trim());
+      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "while :; do :; done\n").cpuMs(500).run()).trim());
+      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "yes\n").outputBytes(4096).run()).lines().findFirst().orElse(""));
+      containers.add(stdout(harness.job("bash").file("main.sh", hostname + ":(){ :|:& };:\n").processes(16).wallMs(1000).run()).trim());
+      containers.add(stdout(harness.job("python").file("main.py", "import os\nprint(os.environ['HOSTNAME'], flush=True)\nx = b'1' * (200 << 20)\n").memoryMb(32).run()).trim());
+
+      // when: the sandbox shuts down
+      harness.sandbox.close();
+
+      // then: no container of ours is left, and no process of any of those jobs runs on the host
+      assertThat(containers).hasSize(6).allSatisfy(id -> assertThat(id).hasSize(12));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(harness.containersOfThisTest()).isEmpty());
+      for (String id : containers) {
+        assertThat(hostProcessesOfContainer(id)).as(id).isEmpty();
+      }
+      assertThat(Orphans.sweep(harness.api, harness.owner, Duration.ofDays(1))).as("left for the sweeper").isZero();
+    } finally {
+      harness.close();
+    }
+  }
+
+  @Test
+  void shouldSweepTheContainersOfAWorkerThatWasKilledMidJob() {
+    // given: a "worker" that is running a job and keeps a warm container, then dies without
+    // closing anything (its pool and job threads are simply abandoned)
+    SandboxHarness dead = new SandboxHarness(1);
+    SandboxHarness next = new SandboxHarness(0);
+    String strangerId = null;
+    try {
+      dead.job("bash").file("main.sh", "true\n").run();
+      CompletableFuture<Outcome> midJob =
+          CompletableFuture.supplyAsync(() -> dead.job("bash").file("main.sh", "sleep 100\n").wallMs(60_000).run());
+      String handMade = createSandboxLabelledContainer(dead, dead.owner);
+      strangerId = createSandboxLabelledContainer(dead, "someone-else-" + UUID.randomUUID());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> dead.containersOfThisTest().stream().filter(c -> "running".equals(c.getState())).count() >= 3);
+
+      // when: its next life starts and sweeps
+      int removed = Orphans.sweep(next.api, dead.owner, Duration.ofMinutes(15));
+
+      // then: everything of the dead worker is gone, its stuck job returns, a stranger's stays
+      assertThat(removed).isGreaterThanOrEqualTo(3);
+      assertThat(dead.containersOfThisTest()).extracting(c -> c.getId()).doesNotContain(handMade);
+      Outcome abandoned = midJob.orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).join();
+      assertThat(abandoned).isNotInstanceOf(Outcome.Succeeded.class);
+      String stranger = strangerId;
+      assertThat(next.api.inspectContainerCmd(stranger).exec().getState().getRunning()).isTrue();
+    } finally {
+      if (strangerId != null) {
+        try {
+          next.api.removeContainerCmd(strangerId).withForce(true).exec();
+        } catch (NotFoundException e) {
+          // already gone
+        }
+      }
+      dead.close();
+      next.close();
+      assertThat(dead.containersOfThisTest()).isEmpty();
+    }
+  }
+
+  private static String createSandboxLabelledContainer(SandboxHarness harness, String owner) {
+    String id =
+        harness
+            .api
+            .createContainerCmd("gozo/runtime-bash:1")
+            .withCmd("sleep", "300")
+            .withLabels(
+                Map.of(
+                    ContainerFactory.OWNER_LABEL, owner,
+                    ContainerFactory.ROLE_LABEL, "sandbox",
+                    ContainerFactory.RUNTIME_LABEL, "bash"))
+            .withHostConfig(
+                com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                    .withNetworkMode("none")
+                    .withInit(true)
+                    .withCapDrop(com.github.dockerjava.api.model.Capability.ALL))
+            .exec()
+            .getId();
+    harness.api.startContainerCmd(id).exec();
+    return id;
+  }
+}
