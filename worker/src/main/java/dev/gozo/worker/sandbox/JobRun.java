@@ -93,6 +93,12 @@ final class JobRun {
       cpuMs = clock.cpuMs();
       peakBytes = container.meter().peakMemoryBytes();
       exit = ContainerExit.of(capture.exited().join(), container.meter().oomKilled());
+      if (exit.signal() == 9 && !exit.oomKilled()) {
+        // SIGKILL that we did not send: most likely the OOM killer. Ask Docker as well (the
+        // launcher exits right after its marker, so this wait is short).
+        ContainerExit confirmed = awaitExit();
+        exit = new ContainerExit(exit.exitCode(), exit.signal(), confirmed.oomKilled());
+      }
     } else {
       if (hit != LimitHit.NONE) {
         kill();
