@@ -194,5 +194,15 @@ final class SystemUnderTest implements AutoCloseable {
     if (broker != null) {
       broker.close();
     }
+    deleteRecursively(workDir);
+  }
+
+  /** Nothing of ours stays behind: broker data, logs and sockets all live in workDir. */
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp dir the OS cleans eventually
+    }
   }
 }
