@@ -208,7 +208,7 @@ class HostIsolationIT {
   @Test
   void shouldEndTheJobWhenTheProgramKillsEverythingItCan() {
     // given: kill(-1) reaches every process of the same user in the sandbox, the launcher too
-    var job = harness.job("bash").file("main.sh", "kill -9 -1\nsleep 5\necho survived\n").wallMs(3000);
+    var job = harness.job("bash").file("main.sh", "kill -9 -1\nsleep 30\necho survived\n").wallMs(20_000);
 
     // when
     Outcome outcome = job.run();
@@ -216,7 +216,7 @@ class HostIsolationIT {
     // then: the sandbox falls apart at once and says so; nothing outside it was reachable
     assertThat(outcome).as(outcome.message()).isInstanceOf(Outcome.RuntimeError.class);
     assertThat(outcome.run().signal()).isEqualTo(9);
-    assertThat(outcome.run().wallTimeMs()).isLessThan(2000);
+    assertThat(outcome.run().wallTimeMs()).isLessThan(5000);
     assertThat(stdout(outcome)).isEmpty();
   }
 
