@@ -1,0 +1,248 @@
+package dev.gozo.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import dev.gozo.protocol.v1.JobCompleted;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The shipped images as a fleet: Kafka, the gateway and three workers in containers (as
+ * deploy/docker-compose.yml runs them), driven over HTTP. While jobs run, one worker is stopped the
+ * way `docker stop` stops it, one is killed outright and replaced by its next life, and every job
+ * must still finish exactly once, with no sandbox container left behind.
+ *
+ * <p>Needs a local Docker engine, gozo/jre:17 and gozo/runtime-python:1 (scripts/test builds them);
+ * builds gozo/worker:dev, gozo/gateway:dev and gozo/kafka:4.4.0 when they are missing or stale.
+ * Container output is in target/fleet-logs/.
+ */
+class FleetIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FleetIT.class);
+
+  private static final int JOBS = 24;
+  private static final String API_KEY = "fleet-secret";
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+  private static final String STOPPED = "fleet-" + RUN + "-stopped";
+  private static final String KILLED = "fleet-" + RUN + "-killed";
+  private static final String STEADY = "fleet-" + RUN + "-steady";
+
+  /**
+   * Short, so a killed worker's job comes back within the test, yet longer than any job here (at
+   * most 3 s), so that no healthy worker's job is handed out twice.
+   */
+  private static final Map<String, String> WORKER_ENV =
+      Map.of(
+          "GOZO_WORKER_CONCURRENCY", "2",
+          "GOZO_LOCK_DURATION_MS", "20000",
+          "GOZO_SHUTDOWN_GRACE_MS", "20000",
+          "JAVA_OPTS", "-Xmx256m -XX:+ExitOnOutOfMemoryError");
+
+  private static Fleet fleet;
+  private static GatewayClient gateway;
+
+  @BeforeAll
+  static void startFleet() {
+    long started = System.nanoTime();
+    Path root = Path.of(System.getProperty("gozo.root", "..")).toAbsolutePath().normalize();
+    DockerClient docker = DockerClientFactory.instance().client();
+    new FleetImages(root, docker).ensureAll();
+    fleet = new Fleet(docker, Path.of("target", "fleet-logs"));
+    fleet.startKafka();
+    LOG.info("kafka ready after {} ms", millisSince(started));
+    fleet.start(
+        List.of(
+            fleet.gateway("fleet:" + API_KEY),
+            fleet.worker(STOPPED, WORKER_ENV),
+            fleet.worker(KILLED, WORKER_ENV),
+            fleet.worker(STEADY, WORKER_ENV)));
+    gateway = new GatewayClient(fleet.gatewayUrl(), API_KEY);
+    LOG.info(
+        "fleet up after {} ms: gateway {}, 3 workers", millisSince(started), fleet.gatewayUrl());
+  }
+
+  @AfterAll
+  static void removeFleet() {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  @Test
+  void shouldFinishEveryJobExactlyOnceWhileWorkersAreStoppedKilledAndReplaced() {
+    // given: jobs on every worker, two of every three sleeping 3 s so that workers hold them
+    Map<String, Integer> jobs = new LinkedHashMap<>();
+    Set<String> sleepers = new HashSet<>();
+    for (int i = 0; i < JOBS; i++) {
+      boolean sleeps = i % 3 != 2;
+      String id =
+          gateway.submitPython(
+              sleeps ? "import time\ntime.sleep(3)\nprint(" + i + ")" : "print(" + i + ")");
+      jobs.put(id, i);
+      if (sleeps) {
+        sleepers.add(id);
+      }
+    }
+    long submitted = System.nanoTime();
+
+    // when: one worker is killed while it has just started a 3 s job ...
+    String heldByKilled =
+        awaitSleeperRunningOn(KILLED, sleepers, jobs.keySet(), Duration.ofMillis(1500));
+    fleet.kill(KILLED);
+    Instant killedAt = Instant.now();
+    List<String> orphans = fleet.sandboxesOf(KILLED).stream().map(Container::getId).toList();
+    LOG.info(
+        "killed {} while it ran {}; it left {} sandbox(es)", KILLED, heldByKilled, orphans.size());
+    // ... another is stopped gracefully while it runs one ...
+    String heldByStopped =
+        awaitSleeperRunningOn(STOPPED, sleepers, jobs.keySet(), Duration.ofSeconds(3));
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(() -> fleet.stop(STOPPED, Duration.ofSeconds(30)));
+    LOG.info("stopping {} while it runs {}", STOPPED, heldByStopped);
+    // ... and the killed one comes back (same id, like a restarted container)
+    fleet.start(List.of(fleet.worker(KILLED, WORKER_ENV)));
+    stopping.join();
+    LOG.info(
+        "{} stopped and {} replaced {} ms after the jobs were submitted",
+        STOPPED,
+        KILLED,
+        millisSince(submitted));
+
+    // then: the killed worker's leftovers were there, and its next life removed them
+    assertThat(orphans).as("sandboxes the killed worker left behind").isNotEmpty();
+    assertThat(fleet.sandboxesOf(KILLED))
+        .extracting(Container::getId)
+        .as("the killed worker's leftovers after its replacement started")
+        .doesNotContainAnyElementsOf(orphans);
+    assertThat(fleet.logOf(STOPPED))
+        .as("log of the gracefully stopped worker")
+        .contains("all running jobs finished", "worker " + STOPPED + " stopped");
+
+    // then: every job reaches one final status with its own output
+    Map<String, JsonNode> finals =
+        await("every job finished")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> views(jobs.keySet()),
+                views -> views.values().stream().allMatch(FleetIT::isFinal));
+    LOG.info("all {} jobs final {} ms after submission", JOBS, millisSince(submitted));
+    jobs.forEach(
+        (id, i) -> {
+          JsonNode view = finals.get(id);
+          assertThat(view.path("status").asText())
+              .as("status of job %s (%d): %s", id, i, view)
+              .isEqualTo("SUCCEEDED");
+          assertThat(view.path("run").path("stdout").asText())
+              .as("stdout of job %s", id)
+              .isEqualTo(i + "\n");
+        });
+
+    // then: the workers published exactly one result per job: none lost, none run twice
+    List<JobCompleted> results = ResultsTopic.readAll(fleet.kafkaBootstrapFromHost());
+    Map<String, List<JobCompleted>> byJob =
+        results.stream().collect(Collectors.groupingBy(JobCompleted::getJobId));
+    LOG.info("results per worker: {}", countBy(results, JobCompleted::getWorkerId));
+    assertThat(byJob.keySet())
+        .as("jobs with a result")
+        .containsExactlyInAnyOrderElementsOf(jobs.keySet());
+    assertThat(byJob)
+        .as("results per job (a job with two ran twice)")
+        .allSatisfy(
+            (id, list) -> assertThat(list).as("results of job %s: %s", id, list).hasSize(1));
+    JobCompleted redelivered = byJob.get(heldByKilled).get(0);
+    LOG.info(
+        "the killed worker's job finished {} ms after the kill, attempt {}, on {}",
+        redelivered.getFinishedAtMs() - killedAt.toEpochMilli(),
+        redelivered.getDeliveryAttempt(),
+        redelivered.getWorkerId());
+    assertThat(redelivered.getDeliveryAttempt())
+        .as("delivery attempt of the job the killed worker held: %s", redelivered)
+        .isGreaterThanOrEqualTo(2);
+    JobCompleted finishedOnStop = byJob.get(heldByStopped).get(0);
+    assertThat(finishedOnStop.getWorkerId())
+        .as("worker that finished the job held by the stopped one")
+        .isEqualTo(STOPPED);
+    assertThat(finishedOnStop.getDeliveryAttempt()).isEqualTo(1);
+
+    // then: once the workers stop, none of their sandboxes is left
+    CompletableFuture.allOf(
+            CompletableFuture.runAsync(() -> fleet.stop(STEADY, Duration.ofSeconds(30))),
+            CompletableFuture.runAsync(() -> fleet.stop(KILLED, Duration.ofSeconds(30))))
+        .join();
+    assertThat(fleet.sandboxesOfThisFleet())
+        .as("sandbox containers of this fleet's workers after they stopped")
+        .isEmpty();
+  }
+
+  /**
+   * Waits until WORKER runs one of the sleeping jobs, started at most FRESH ago (so it is still
+   * running for a while), and returns that job's id.
+   */
+  private static String awaitSleeperRunningOn(
+      String worker, Set<String> sleepers, Set<String> all, Duration fresh) {
+    return await("a sleeping job running on " + worker)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> freshSleeperOn(worker, sleepers, all, fresh), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private static Optional<String> freshSleeperOn(
+      String worker, Set<String> sleepers, Set<String> all, Duration fresh) {
+    Instant notBefore = Instant.now().minus(fresh);
+    return views(all).entrySet().stream()
+        .filter(entry -> sleepers.contains(entry.getKey()))
+        .filter(entry -> entry.getValue().path("status").asText().equals("RUNNING"))
+        .filter(entry -> entry.getValue().path("workerId").asText().equals(worker))
+        .filter(
+            entry -> {
+              String startedAt = entry.getValue().path("startedAt").asText(null);
+              return startedAt != null && Instant.parse(startedAt).isAfter(notBefore);
+            })
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  private static Map<String, JsonNode> views(Set<String> ids) {
+    Map<String, JsonNode> views = new LinkedHashMap<>();
+    for (String id : ids) {
+      views.put(id, gateway.execution(id));
+    }
+    return views;
+  }
+
+  private static boolean isFinal(JsonNode view) {
+    String status = view.path("status").asText();
+    return !status.equals("QUEUED") && !status.equals("RUNNING");
+  }
+
+  private static <T> Map<String, Long> countBy(List<T> items, Function<T, String> key) {
+    return items.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
+  }
+
+  private static long millisSince(long nanoTime) {
+    return (System.nanoTime() - nanoTime) / 1_000_000;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.gozo.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The gateway's HTTP API as a user calls it: submit an execution, look at it. */
+final class GatewayClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+  private final String apiKey;
+
+  GatewayClient(String baseUrl, String apiKey) {
+    this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
+  }
+
+  /** POST /v1/executions of one main.py; returns the new execution's id (202 expected). */
+  String submitPython(String source) {
+    ObjectNode body = JSON.createObjectNode().put("language", "python");
+    body.putArray("files").addObject().put("name", "main.py").put("content", source);
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/v1/executions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    if (response.statusCode() != 202) {
+      throw new AssertionError("submit answered " + response.statusCode() + ": " + response.body());
+    }
+    return parse(response.body()).get("id").asText();
+  }
+
+  /** GET /v1/executions/{id} (200 expected). */
+  JsonNode execution(String id) {
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/executions/" + id)).GET());
+    if (response.statusCode() != 200) {
+      throw new AssertionError(
+          "GET " + id + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return parse(response.body());
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(
+          request
+              .header("Authorization", "Bearer " + apiKey)
+              .timeout(Duration.ofSeconds(10))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
