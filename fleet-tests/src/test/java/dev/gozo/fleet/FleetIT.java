@@ -33,9 +33,9 @@ import org.testcontainers.DockerClientFactory;
  * way `docker stop` stops it, one is killed outright and replaced by its next life, and every job
  * must still finish exactly once, with no sandbox container left behind.
  *
- * <p>Needs a local Docker engine, gozo/jre:17 and gozo/runtime-python:1 (scripts/test builds them);
- * builds gozo/worker:dev, gozo/gateway:dev and gozo/kafka:4.4.0 when they are missing or stale.
- * Container output is in target/fleet-logs/.
+ * <p>Needs a local Docker engine, gozo/base:bookworm and gozo/runtime-python:1 (scripts/test
+ * builds them); builds the service images from deploy/ when they are missing or stale (see {@link
+ * FleetImages}). Container output is in target/fleet-logs/.
  */
 class FleetIT {
 
