@@ -16,7 +16,7 @@ set -euo pipefail
 # How long a share-group member (a worker's job slot) may go silent before the broker drops it.
 # Until then the partitions it was assigned are not fetched by anyone: after a worker is killed
 # the jobs queued there wait this long (its in-flight jobs also wait for their lock).
-: "${KAFKA_SHARE_SESSION_TIMEOUT_MS:=45000}"
+: "${KAFKA_SHARE_SESSION_TIMEOUT_MS:=15000}"
 
 CONFIG=/opt/kafka/config
 CP="/opt/kafka/libs/*"
@@ -60,8 +60,14 @@ share.coordinator.state.topic.min.isr=1
 offsets.topic.num.partitions=6
 share.coordinator.state.topic.num.partitions=6
 
+# A killed worker keeps its share partitions until its session times out (45 s by default);
+# 15 s lets the rest of the fleet take its work soon (same as scripts/lib/common.sh).
 group.share.session.timeout.ms=${KAFKA_SHARE_SESSION_TIMEOUT_MS}
-group.share.min.session.timeout.ms=$((KAFKA_SHARE_SESSION_TIMEOUT_MS < 45000 ? KAFKA_SHARE_SESSION_TIMEOUT_MS : 45000))
+group.share.min.session.timeout.ms=$((KAFKA_SHARE_SESSION_TIMEOUT_MS < 6000 ? KAFKA_SHARE_SESSION_TIMEOUT_MS : 6000))
+group.share.heartbeat.interval.ms=3000
+group.share.min.heartbeat.interval.ms=1000
+message.max.bytes=16777216
+replica.fetch.max.bytes=16777216
 
 # Workers set their group's lock (GOZO_LOCK_DURATION_MS) within these bounds.
 group.share.record.lock.duration.ms=60000
