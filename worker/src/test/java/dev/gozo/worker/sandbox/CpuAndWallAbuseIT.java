@@ -39,6 +39,9 @@ class CpuAndWallAbuseIT {
   private static final long GENEROUS_WALL = 10_000;
   private static final long WALL_LIMIT = 2000;
 
+  /** For programs that print nothing: their start-up time does not matter. */
+  private static final long SHORT_WALL_LIMIT = 1000;
+
   private static SandboxHarness harness;
 
   @BeforeAll
@@ -200,7 +203,7 @@ class CpuAndWallAbuseIT {
   @MethodSource("sleepers")
   void shouldKillASleepingProgramAtTheWallLimit(String language, String file, String code) {
     // given
-    var job = harness.job(language).file(file, code).wallMs(WALL_LIMIT);
+    var job = harness.job(language).file(file, code).wallMs(SHORT_WALL_LIMIT);
 
     // when
     Outcome outcome = job.run();
@@ -208,7 +211,7 @@ class CpuAndWallAbuseIT {
     // then
     assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run().limitHit()).isEqualTo(LimitHit.WALL_TIME);
-    assertThat(outcome.run().wallTimeMs()).isBetween(WALL_LIMIT, WALL_LIMIT + SLACK_MS);
+    assertThat(outcome.run().wallTimeMs()).isBetween(SHORT_WALL_LIMIT, SHORT_WALL_LIMIT + SLACK_MS);
   }
 
   static Stream<Arguments> blockedReaders() {
@@ -226,7 +229,7 @@ class CpuAndWallAbuseIT {
   @MethodSource("blockedReaders")
   void shouldKillAProgramBlockedOnItsOwnPipeAtTheWallLimit(String language, String file, String code) {
     // given
-    var job = harness.job(language).file(file, code).wallMs(WALL_LIMIT);
+    var job = harness.job(language).file(file, code).wallMs(SHORT_WALL_LIMIT);
 
     // when
     Outcome outcome = job.run();
@@ -234,7 +237,7 @@ class CpuAndWallAbuseIT {
     // then
     assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run().limitHit()).isEqualTo(LimitHit.WALL_TIME);
-    assertThat(outcome.run().wallTimeMs()).isBetween(WALL_LIMIT, WALL_LIMIT + SLACK_MS);
+    assertThat(outcome.run().wallTimeMs()).isBetween(SHORT_WALL_LIMIT, SHORT_WALL_LIMIT + SLACK_MS);
   }
 
   @Test
@@ -250,7 +253,7 @@ class CpuAndWallAbuseIT {
                     + "again = sys.stdin.buffer.read()\n"
                     + "print(repr(first), repr(again), stat.S_ISREG(os.fstat(0).st_mode))\n")
             .stdin("only this")
-            .wallMs(WALL_LIMIT);
+            .wallMs(GENEROUS_WALL);
 
     // when
     Outcome outcome = job.run();
@@ -258,7 +261,7 @@ class CpuAndWallAbuseIT {
     // then
     assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
     assertThat(stdout(outcome)).isEqualTo("b'only this' b'' True\n");
-    assertThat(outcome.run().wallTimeMs()).isLessThan(WALL_LIMIT);
+    assertThat(outcome.run().wallTimeMs()).isLessThan(LOOSE_WALL_BOUND);
   }
 
   static Stream<Arguments> selfStoppers() {
@@ -306,7 +309,7 @@ class CpuAndWallAbuseIT {
   @Test
   void shouldStillEnforceTheWallLimitAfterTheProgramClosedItsOutput() {
     // given
-    var job = harness.job("bash").file("main.sh", "exec >&- 2>&- <&-\nsleep 60\n").wallMs(WALL_LIMIT);
+    var job = harness.job("bash").file("main.sh", "exec >&- 2>&- <&-\nsleep 60\n").wallMs(SHORT_WALL_LIMIT);
 
     // when
     Outcome outcome = job.run();
@@ -314,6 +317,6 @@ class CpuAndWallAbuseIT {
     // then
     assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run().limitHit()).isEqualTo(LimitHit.WALL_TIME);
-    assertThat(outcome.run().wallTimeMs()).isBetween(WALL_LIMIT, WALL_LIMIT + SLACK_MS);
+    assertThat(outcome.run().wallTimeMs()).isBetween(SHORT_WALL_LIMIT, SHORT_WALL_LIMIT + SLACK_MS);
   }
 }
