@@ -34,7 +34,7 @@ class SubmitValidationTest {
 
   static Stream<Arguments> invalidRequests() {
     return Stream.of(
-        bad("unknown language", "{'language': 'cobol', 'files': [" + MAIN + "]}", "language"),
+        bad("unknown language", "{'language': 'klingon', 'files': [" + MAIN + "]}", "language"),
         bad("missing language", "{'files': [" + MAIN + "]}", "language"),
         bad(
             "unknown version",
@@ -145,7 +145,7 @@ class SubmitValidationTest {
   void shouldReportEveryProblemAtOnceAndEachOnlyOnce() {
     // given a request with three independent problems, one of which jobspec would also see
     String json =
-        "{\"language\": \"cobol\", \"files\": \"main.py\", \"limits\": {\"processes\": \"many\"}}";
+        "{\"language\": \"klingon\", \"files\": \"main.py\", \"limits\": {\"processes\": \"many\"}}";
 
     // when
     HttpResponse<String> response = gateway.post("/v1/executions", json);
@@ -160,7 +160,7 @@ class SubmitValidationTest {
     HttpResponse<String> response =
         gateway.post(
             "/v1/executions",
-            "{\"language\": \"cobol\", \"files\": [{\"name\": \"a\", \"content\": \"\"}]}");
+            "{\"language\": \"klingon\", \"files\": [{\"name\": \"a\", \"content\": \"\"}]}");
 
     Map<String, Object> problem = Json.object(response.body());
     assertThat(problem)
@@ -168,7 +168,7 @@ class SubmitValidationTest {
         .containsEntry("title", "Invalid request")
         .containsEntry("status", 400)
         .containsKey("detail");
-    assertThat((String) problem.get("detail")).contains("language").contains("cobol");
+    assertThat((String) problem.get("detail")).contains("language").contains("klingon");
   }
 
   @Test
