@@ -172,7 +172,8 @@ class GatewayKafkaIT {
 
   @Test
   void shouldAnswer413WhenKafkaRefusesAJobAsTooLarge() {
-    // given a valid job (two 900 KB files) that does not compress below the broker's 1 MiB
+    // given a valid job (two 900 KB files) that does not compress below the jobs topic's 1 MiB
+    // (KafkaFixture sets that limit on its topic; our own broker allows 16 MiB)
     byte[] noise = new byte[900_000];
     new java.util.Random(1).nextBytes(noise);
     String content = Base64.getEncoder().encodeToString(noise);

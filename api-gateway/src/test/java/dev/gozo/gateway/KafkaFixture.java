@@ -200,7 +200,8 @@ public final class KafkaFixture implements AutoCloseable {
   private void createTopics() {
     List<NewTopic> topics =
         List.of(
-            new NewTopic(jobsTopic, 3, (short) 1),
+            // 1 MiB per record, so a test can make Kafka refuse a job as too large.
+            new NewTopic(jobsTopic, 3, (short) 1).configs(Map.of("max.message.bytes", "1048588")),
             new NewTopic(eventsTopic, 3, (short) 1),
             new NewTopic(resultsTopic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact")));
     try {
