@@ -25,6 +25,8 @@ import java.util.UUID;
  * @param sandboxCpus GOZO_SANDBOX_CPUS: CPU quota per sandbox in cores (1.0)
  * @param lockDuration GOZO_LOCK_DURATION_MS: share-group acquisition lock; must exceed the
  *     longest job, and is how long a dead worker's jobs wait for redelivery (90000)
+ * @param warmLanguages GOZO_WARM_LANGUAGES: languages kept warm even when idle, comma-separated,
+ *     "*" for all (python,javascript,bash,c,cpp,java); others are warmed while they are in use
  * @param cgroupRoot GOZO_CGROUP_ROOT: the host's cgroup filesystem as this process sees it; a
  *     worker in a container mounts the host's /sys/fs/cgroup read-only somewhere (/sys/fs/cgroup)
  */
@@ -44,6 +46,7 @@ public record WorkerConfig(
     String containerRuntime,
     double sandboxCpus,
     Duration lockDuration,
+    String warmLanguages,
     String cgroupRoot) {
 
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
@@ -63,8 +66,19 @@ public record WorkerConfig(
         env.getOrDefault("GOZO_CONTAINER_RUNTIME", ""),
         Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")),
         Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))),
+        env.getOrDefault("GOZO_WARM_LANGUAGES", "python,javascript,bash,c,cpp,java"),
         env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"))
         .validate();
+  }
+
+  /** Whether GOZO_WARM_LANGUAGES names this language (or is "*"). */
+  public boolean keepsWarm(String language) {
+    for (String name : warmLanguages.split(",")) {
+      if (name.trim().equals("*") || name.trim().equalsIgnoreCase(language)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public WorkerConfig validate() {

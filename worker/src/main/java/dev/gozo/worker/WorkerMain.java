@@ -57,7 +57,7 @@ public final class WorkerMain {
     public static Worker start(WorkerConfig config) {
       RuntimeCatalogue catalogue = RuntimeCatalogue.load(config.catalogue());
       var api = DockerClients.api(config.dockerHost(), 4 * config.concurrency() + 8, Duration.ofSeconds(30));
-      var streams = DockerClients.streams(config.dockerHost(), 2 * config.concurrency() + 64);
+      var streams = DockerClients.streams(config.dockerHost(), 1024);
       try {
         Orphans.sweep(api, config.workerId(), Duration.ofMinutes(15));
       } catch (RuntimeException e) {
@@ -86,7 +86,8 @@ public final class WorkerMain {
       }
       ShareGroupSetup.ensure(config.kafkaBootstrap(), config.shareGroup(), lock);
       DockerSandbox sandbox = new DockerSandbox(api, streams, settings);
-      sandbox.warmUp(catalogue.runtimes());
+      sandbox.warmUp(
+          catalogue.runtimes().stream().filter(r -> config.keepsWarm(r.getLanguage())).toList());
       ResultPublisher publisher =
           new ResultPublisher(
               config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));

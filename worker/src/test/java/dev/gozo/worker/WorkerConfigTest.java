@@ -27,6 +27,9 @@ class WorkerConfigTest {
     assertThat(config.sandboxCpus()).isEqualTo(1.0);
     assertThat(config.lockDuration()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.cgroupRoot()).isEqualTo("/sys/fs/cgroup");
+    assertThat(config.warmLanguages()).isEqualTo("python,javascript,bash,c,cpp,java");
+    assertThat(config.keepsWarm("java")).isTrue();
+    assertThat(config.keepsWarm("cobol")).isFalse();
   }
 
   @Test

@@ -60,7 +60,10 @@ final class ContainerFactory {
               .withFollowStream(true)
               .exec(container.frames());
       container.attachment(callback);
-      callback.awaitStarted(10, TimeUnit.SECONDS);
+      if (!callback.awaitStarted(10, TimeUnit.SECONDS)) {
+        // Without the attach stream the job could never be sent: fail now, not at a timeout.
+        throw new IllegalStateException("could not attach to sandbox " + id + " within 10 s");
+      }
       docker.startContainerCmd(id).exec();
       Long pid = docker.inspectContainerCmd(id).exec().getState().getPidLong();
       container.meter(

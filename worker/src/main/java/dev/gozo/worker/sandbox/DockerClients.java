@@ -21,7 +21,9 @@ public final class DockerClients {
 
   /**
    * A client for attach streams, which stay silent for as long as a warm container waits for its
-   * job, so they have no read timeout.
+   * job, so they have no read timeout. Every warm or running sandbox holds one connection for its
+   * whole life, so the pool must be larger than the number of sandboxes (an exhausted pool would
+   * leave a new container without its stream).
    */
   public static DockerClient streams(String host, int maxConnections) {
     return connect(host, maxConnections, Duration.ZERO);

@@ -57,10 +57,13 @@ public final class DockerSandbox implements Sandbox {
             event -> LOG.warn("Docker engine circuit breaker: {}", event.getStateTransition()));
   }
 
-  /** Starts warm containers for the given runtimes so the first jobs do not wait. */
+  /**
+   * Keeps warm containers for the given runtimes at all times, so their first jobs do not wait.
+   * Other runtimes get warm containers once they are used, for as long as they are used.
+   */
   public void warmUp(Iterable<Runtime> runtimes) {
     for (Runtime runtime : runtimes) {
-      pool.refill(runtime, defaultLimits(runtime));
+      pool.keepWarm(runtime, defaultLimits(runtime));
     }
   }
 

@@ -31,6 +31,8 @@ final class WarmPool implements AutoCloseable {
   private final int maxWarm;
   private final java.time.Duration idleTtl;
   private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastTakeNanos = new ConcurrentHashMap<>();
+  private final java.util.Set<String> alwaysWarm = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.ScheduledExecutorService janitor =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
@@ -64,6 +66,7 @@ final class WarmPool implements AutoCloseable {
   SandboxContainer take(Runtime runtime, ContainerLimits limits) {
     String key = key(runtime);
     ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
+    lastTakeNanos.put(key, System.nanoTime());
     AtomicInteger busy = running.computeIfAbsent(key, k -> new AtomicInteger());
     busy.incrementAndGet();
     try {
@@ -92,16 +95,28 @@ final class WarmPool implements AutoCloseable {
     discard(container);
   }
 
+  /** Keeps this runtime warm even when nobody used it lately (configured languages). */
+  void keepWarm(Runtime runtime, ContainerLimits limits) {
+    alwaysWarm.add(key(runtime));
+    refill(runtime, limits);
+  }
+
   private int target(String key) {
     AtomicInteger busy = running.get(key);
-    return Math.min(maxWarm, warmPerRuntime + (busy == null ? 0 : Math.max(0, busy.get())));
+    Long lastTake = lastTakeNanos.get(key);
+    boolean wanted =
+        alwaysWarm.contains(key)
+            || lastTake != null && System.nanoTime() - lastTake < idleTtl.toNanos();
+    int base = wanted ? warmPerRuntime : 0;
+    return Math.min(maxWarm, base + (busy == null ? 0 : Math.max(0, busy.get())));
   }
 
   /** Removes containers that waited longer than idleTtl while the pool is above its base size. */
   private void trimIdle() {
     for (Map.Entry<String, ConcurrentLinkedDeque<SandboxContainer>> entry : idle.entrySet()) {
       ConcurrentLinkedDeque<SandboxContainer> queue = entry.getValue();
-      while (queue.size() > Math.max(warmPerRuntime, target(entry.getKey()))) {
+      int target = target(entry.getKey());
+      while (queue.size() > target) {
         SandboxContainer oldest = queue.peekFirst();
         if (oldest == null || oldest.ageNanos() < idleTtl.toNanos() || !queue.remove(oldest)) {
           break;

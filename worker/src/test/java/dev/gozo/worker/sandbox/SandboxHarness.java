@@ -20,7 +20,7 @@ final class SandboxHarness implements AutoCloseable {
 
   final RuntimeCatalogue catalogue = RuntimeCatalogue.bundled();
   final DockerClient api = DockerClients.api(DOCKER_HOST, 32, Duration.ofSeconds(30));
-  final DockerClient streams = DockerClients.streams(DOCKER_HOST, 64);
+  final DockerClient streams = DockerClients.streams(DOCKER_HOST, 1024);
   final String owner = "test-" + UUID.randomUUID().toString().substring(0, 8);
   final DockerSandbox sandbox;
 
