@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.protocol.v1.Runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,11 +36,14 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every language of the runtime catalogue, proven through the real sandbox by its samples: one
  * file per language in {@code deploy/runtimes/samples/<language>.json} (format in the README
- * there). Adding a language without samples fails {@link #shouldHaveSamplesForEveryLanguage}.
+ * there), plus the toolchain's own version report against the catalogue's {@code version}. Adding
+ * a language without samples fails {@link #shouldHaveSamplesForEveryLanguage}.
  *
- * <p>Cases run two at a time (the sandbox gives each one CPU; this host has two) on warm
- * containers, the slowest compilers first, while JUnit reports them one by one. {@code
- * -Dgozo.languages=kotlin,scala} limits a run to some languages.
+ * <p>Two languages run at a time (the sandbox gives each job one CPU; CI has two), the slowest
+ * compilers first, while JUnit reports case by case. Each language gets its own sandbox with a
+ * warm pool, closed when its cases are done: one pool for all languages would keep an idle
+ * container, and an attached stream, per language. {@code -Dgozo.languages=kotlin,scala} limits a
+ * run to some languages.
  */
 class LanguagesIT {
 
@@ -53,20 +57,18 @@ class LanguagesIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path SAMPLES = repositoryPath("deploy/runtimes/samples");
+  private static final RuntimeCatalogue CATALOGUE = RuntimeCatalogue.bundled();
 
-  private static SandboxHarness harness;
   private static ExecutorService runner;
 
   @BeforeAll
-  static void startSandbox() {
-    harness = new SandboxHarness(1);
+  static void startRunner() {
     runner = Executors.newFixedThreadPool(2);
   }
 
   @AfterAll
-  static void removeEverything() {
+  static void stopRunner() {
     runner.shutdownNow();
-    harness.close();
   }
 
   @Test
@@ -82,7 +84,9 @@ class LanguagesIT {
               .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    assertThat(sampleFiles).as("samples of languages the catalogue does not have").isSubsetOf(languages);
+    assertThat(sampleFiles)
+        .as("samples of languages the catalogue does not have")
+        .isSubsetOf(languages);
     for (String language : languages) {
       assertThat(sampleFiles).as("deploy/runtimes/samples/%s.json", language).contains(language);
       JsonNode samples = samples(language);
@@ -93,11 +97,17 @@ class LanguagesIT {
       samples
           .path("notApplicable")
           .fields()
-          .forEachRemaining(e -> assertThat(e.getValue().asText()).as("%s: why is %s not applicable", language, e.getKey()).isNotBlank());
+          .forEachRemaining(
+              e ->
+                  assertThat(e.getValue().asText())
+                      .as("%s: why is %s not applicable", language, e.getKey())
+                      .isNotBlank());
       boolean compiled = !runtime(language).getCompileCommand().isBlank();
       for (String required : CASES) {
         if (required.equals("compileError") && !compiled) {
-          assertThat(given).as("%s is interpreted: no compileError case", language).doesNotContain(required);
+          assertThat(given)
+              .as("%s is interpreted: no compileError case", language)
+              .doesNotContain(required);
           continue;
         }
         assertThat(given.contains(required) || excused.contains(required))
@@ -108,47 +118,31 @@ class LanguagesIT {
   }
 
   @TestFactory
-  Stream<DynamicNode> everyLanguageRunsItsSamples() {
-    Map<String, List<Pending>> pending = new LinkedHashMap<>();
+  Stream<DynamicNode> everyLanguageRunsItsSamplesAndReportsItsVersion() {
+    Map<String, CompletableFuture<Map<String, Result>>> pending = new LinkedHashMap<>();
     // The slowest compilers start first so that they do not form the tail of the run.
     List<String> order = new ArrayList<>(languages(true));
     order.sort(Comparator.comparing(LanguagesIT::heavy).reversed());
     for (String language : order) {
-      List<Pending> cases = new ArrayList<>();
-      samples(language)
-          .path("cases")
-          .fields()
-          .forEachRemaining(
-              c ->
-                  cases.add(
-                      new Pending(
-                          c.getKey(), submit(() -> runCase(language, c.getKey(), c.getValue())))));
-      pending.put(language, cases);
+      pending.put(language, CompletableFuture.supplyAsync(() -> runLanguage(language), runner));
     }
     return languages(true).stream()
         .map(
-            language ->
-                DynamicContainer.dynamicContainer(
-                    language,
-                    pending.get(language).stream()
-                        .map(c -> dynamicTest(c.caseName(), () -> c.result().join().check()))));
-  }
-
-  @TestFactory
-  Stream<DynamicNode> everyImageReportsTheCataloguedVersion() {
-    List<String> languages = new ArrayList<>(languages(true));
-    Map<String, CompletableFuture<Result>> pending = new LinkedHashMap<>();
-    for (String language : languages) {
-      pending.put(language, submit(() -> runVersion(language)));
-    }
-    return languages.stream()
-        .map(language -> dynamicTest(language, () -> pending.get(language).join().check()));
+            language -> {
+              List<String> names = new ArrayList<>(fieldNames(samples(language).path("cases")));
+              names.sort(Comparator.comparing(CASES::indexOf));
+              names.add("version");
+              return DynamicContainer.dynamicContainer(
+                  language,
+                  names.stream()
+                      .map(
+                          name ->
+                              dynamicTest(
+                                  name, () -> pending.get(language).join().get(name).check())));
+            });
   }
 
   // --- running cases -------------------------------------------------------------------------
-
-  /** A case on its way through the sandbox. */
-  record Pending(String caseName, CompletableFuture<Result> result) {}
 
   /** A case's outcome and the expectations it is checked against. */
   record Result(String language, String caseName, Outcome outcome, Expectation expected) {
@@ -157,13 +151,30 @@ class LanguagesIT {
     }
   }
 
-  private static Result runCase(String language, String caseName, JsonNode spec) {
+  /** Every sample case of a language, then its version, in a sandbox of its own. */
+  private static Map<String, Result> runLanguage(String language) {
+    Map<String, Result> results = new LinkedHashMap<>();
+    try (SandboxHarness harness = new SandboxHarness(1)) {
+      samples(language)
+          .path("cases")
+          .fields()
+          .forEachRemaining(
+              c -> results.put(c.getKey(), runCase(harness, language, c.getKey(), c.getValue())));
+      results.put("version", runVersion(harness, language));
+    }
+    return results;
+  }
+
+  private static Result runCase(
+      SandboxHarness harness, String language, String caseName, JsonNode spec) {
     var job = harness.job(language);
     for (JsonNode file : spec.path("files")) {
       job.file(file.path("name").asText(), content(file.path("content")));
     }
     String stdin =
-        spec.has("stdin") ? spec.get("stdin").asText() : caseName.equals("stdin") ? DEFAULT_STDIN : "";
+        spec.has("stdin")
+            ? spec.get("stdin").asText()
+            : caseName.equals("stdin") ? DEFAULT_STDIN : "";
     List<String> args = caseName.equals("args") ? DEFAULT_ARGS : List.of();
     if (spec.has("args")) {
       args = new ArrayList<>();
@@ -172,11 +183,18 @@ class LanguagesIT {
       }
     }
     job.stdin(stdin).args(args.toArray(String[]::new));
-    return new Result(language, caseName, runOnce(language, caseName, job::run), Expectation.of(caseName, spec, stdin, args));
+    return new Result(
+        language,
+        caseName,
+        runOnce(language, caseName, job::run),
+        Expectation.of(caseName, spec, stdin, args));
   }
 
-  /** Runs the runtime's versionCommand in its image, under the sandbox's restrictions. */
-  private static Result runVersion(String language) {
+  /**
+   * Runs the runtime's versionCommand in its image under the sandbox's restrictions, with the
+   * larger of its compile and run limits (a JVM compiler may print its version).
+   */
+  private static Result runVersion(SandboxHarness harness, String language) {
     Runtime runtime = runtime(language);
     Runtime probe =
         runtime.toBuilder().setCompileCommand("").setRunCommand("sh gozo-version.sh").build();
@@ -185,31 +203,36 @@ class LanguagesIT {
         harness.new JobBuilder(probe)
             .file("gozo-version.sh", runtime.getVersionCommand() + "\n")
             .wallMs(limits.getWallTimeMs())
-            .cpuMs(Math.min(limits.getCpuTimeMs(), harness.catalogue.maxLimits().getCpuTimeMs()))
+            .cpuMs(Math.min(limits.getCpuTimeMs(), CATALOGUE.maxLimits().getCpuTimeMs()))
             .memoryMb(limits.getMemoryMb());
-    return new Result(language, "version", runOnce(language, "version", job::run), Expectation.version(runtime.getVersion()));
+    return new Result(
+        language,
+        "version",
+        runOnce(language, "version", job::run),
+        Expectation.version(runtime.getVersion()));
   }
 
   /**
-   * One run, repeated once when it hit a time limit: other Docker-heavy suites may share this
-   * host, and a compiler that is slow only because the host is busy says nothing about the
-   * language. A second time-out is reported as it is.
+   * One run, repeated once when it hit a time limit or the sandbox itself failed: other
+   * Docker-heavy suites may share this host, and a compiler that is slow only because the host is
+   * busy says nothing about the language. A second failure is reported as it is.
    */
   private static Outcome runOnce(String language, String caseName, Supplier<Outcome> run) {
     long started = System.nanoTime();
     Outcome outcome = run.get();
-    if (outcome instanceof Outcome.TimeLimitExceeded) {
-      System.out.printf("LanguagesIT %s/%s hit a time limit (%s); running it once more%n", language, caseName, outcome.message());
+    if (outcome instanceof Outcome.TimeLimitExceeded || outcome instanceof Outcome.InternalError) {
+      System.out.printf(
+          "LanguagesIT %s/%s: %s (%s); running it once more%n",
+          language, caseName, outcome.getClass().getSimpleName(), outcome.message());
       outcome = run.get();
     }
     System.out.printf(
         "LanguagesIT %-13s %-13s %6d ms  %s%n",
-        language, caseName, (System.nanoTime() - started) / 1_000_000, outcome.getClass().getSimpleName());
+        language,
+        caseName,
+        (System.nanoTime() - started) / 1_000_000,
+        outcome.getClass().getSimpleName());
     return outcome;
-  }
-
-  private static CompletableFuture<Result> submit(Supplier<Result> work) {
-    return CompletableFuture.supplyAsync(work, runner);
   }
 
   // --- expectations ----------------------------------------------------------------------------
@@ -307,14 +330,14 @@ class LanguagesIT {
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toSet());
-    return harness.catalogue.runtimes().stream()
+    return CATALOGUE.runtimes().stream()
         .map(Runtime::getLanguage)
         .filter(l -> !filtered || wanted.isEmpty() || wanted.contains(l))
         .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
   }
 
   private static Runtime runtime(String language) {
-    return harness.catalogue.resolve(language, "").orElseThrow();
+    return CATALOGUE.resolve(language, "").orElseThrow();
   }
 
   /** Compiles that take seconds (JVM compilers, Crystal, GHC) start first. */
