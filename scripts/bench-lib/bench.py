@@ -12,7 +12,8 @@ Everything `measure` needs comes from the environment that scripts/bench sets:
     BENCH_GATEWAY_PIDS, BENCH_WORKER_PIDS   space-separated pids whose VmRSS is sampled
     BENCH_PHASES                    which phases to run (default: all of them)
     BENCH_SYNC_N, BENCH_THINK_MS, BENCH_CLIENTS, BENCH_THROUGHPUT_S, BENCH_DOCKER_N,
-    BENCH_DOCKER_LOOP_S, BENCH_HOST_N, BENCH_LANG_BUDGET_S   sizes (defaults as in the issue)
+    BENCH_DOCKER_LOOP_S, BENCH_HOST_N, BENCH_LANG_BUDGET_S, BENCH_LANG_PAUSE_MS
+                                    sizes (defaults as in the issue)
 Every loop is bounded by a count and by a deadline.
 """
 
@@ -180,11 +181,23 @@ def print_one_ok(result):
 
 # --- phases --------------------------------------------------------------------------------
 
+def host_python():
+    """Debian's own python3 (the same 3.11 as in gozo/runtime-python:1) when the host has it.
+
+    A python3 found first on PATH may be a pyenv shim or load site hooks (.pth files) that cost
+    25 ms more per start, which would flatter every ratio to the baseline.
+    """
+    if os.access("/usr/bin/python3", os.X_OK):
+        return "/usr/bin/python3"
+    import shutil
+    return os.path.realpath(shutil.which("python3") or sys.executable)
+
+
 def phase_host_python():
     n = env_int("BENCH_HOST_N", 50)
-    say(f"baseline: python3 -c 'print(1)' on the host, {n} runs")
-    cmd = [sys.executable if os.path.basename(sys.executable) == "python3" else "python3",
-           "-c", "print(1)"]
+    exe = host_python()
+    say(f"baseline: {exe} -c 'print(1)' on the host, {n} runs")
+    cmd = [exe, "-c", "print(1)"]
     subprocess.run(cmd, capture_output=True, check=True)  # page cache, not measured
     times = []
     deadline = time.monotonic() + 60
@@ -194,7 +207,8 @@ def phase_host_python():
         started = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True)
         times.append((time.perf_counter() - started) * 1000)
-    return {"command": "python3 -c 'print(1)'", **summary(times)}
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    return {"command": f"{exe} -c 'print(1)'", "version": version, **summary(times)}
 
 
 def docker_run_cmd():
@@ -267,11 +281,16 @@ def phase_docker_loop():
 
 def phase_languages(url, key):
     budget = env_int("BENCH_LANG_BUDGET_S", 900)
+    # Between the jobs of one language: time for the worker's pool to have a container ready
+    # again (~0.3 s to start one here), so "warm" means what a user sees with a warm pool
+    # rather than back-to-back jobs outrunning the refill.
+    pause = env_int("BENCH_LANG_PAUSE_MS", 500) / 1000
     client = Client(url, key, timeout=120)
     status, runtimes, _ = client.request("GET", "/v1/runtimes")
     if status != 200 or not isinstance(runtimes, list):
         return {"error": f"GET /v1/runtimes answered {status}"}
-    say(f"languages: hello world in each of {len(runtimes)} runtimes, 1 cold + 3 warm jobs each")
+    say(f"languages: hello world in each of {len(runtimes)} runtimes, 1 cold + 3 warm jobs each"
+        f" ({int(pause * 1000)} ms apart)")
     deadline = time.monotonic() + budget
     seen, rows = set(), []
     for rt in runtimes:
@@ -292,7 +311,9 @@ def phase_languages(url, key):
             continue
         row["sample"] = origin
         times, errors, run_ms, compile_ms = [], [], [], []
-        for _ in range(4):
+        for attempt in range(4):
+            if attempt:
+                time.sleep(pause)
             ok, elapsed, result = run_job(client, job, wait_ms=60000)
             if ok and "hello" not in (result.get("run") or {}).get("stdout", "").lower():
                 ok, result = False, "stdout has no hello"
@@ -549,6 +570,8 @@ def report(out_dir, parts):
             passed = s["p50_ms"] <= 40 and s["p99_ms"] <= 120
             rows.append((label, value, vs, "p50<=40 & p99<=120",
                          verdict(target_name, passed, "p50 <= 40 ms and p99 <= 120 ms"), f"n={s['n']}"
+                         + (f", program itself p50 {s['program_wall_p50_ms']} ms"
+                            if s.get("program_wall_p50_ms") is not None else "")
                          + (f", {s.get('errors')} errors" if s.get("errors") else "")))
         else:
             rows.append((label, value, vs, "", "", f"n={s['n']}"))
@@ -558,13 +581,14 @@ def report(out_dir, parts):
     print(f"GozoLite bench  {meta.get('timestamp', '')}  commit {meta.get('commit', '?')}  "
           f"{meta.get('cpus', '?')} CPUs  system: {meta.get('system', '?')}")
     load = data["load"]
-    print(f"load average (1/5/15 min): start {load.get('start')}, "
-          f"highest 1-min during the run {max((v[0] for v in load.values() if v), default=None)}, "
-          f"end {load.get('report')}")
+    print(f"load average (1/5/15 min): at start {load.get('start')} (other work on the machine); "
+          f"highest 1-min after a phase {max((v[0] for v in load.values() if v), default=None)} "
+          f"(the bench's own jobs included); end {load.get('report')}")
     print("=" * 118)
     print("Baselines")
     print(f"  bare python3 -c 'print(1)' on the host      N={host.get('n')}: "
-          f"p50 {fmt(host50, digits=1)}  p90 {fmt(host.get('p90_ms'), digits=1)}  p99 {fmt(host.get('p99_ms'), digits=1)}")
+          f"p50 {fmt(host50, digits=1)}  p90 {fmt(host.get('p90_ms'), digits=1)}  p99 {fmt(host.get('p99_ms'), digits=1)}"
+          f"  ({host.get('command', '?').split(' ')[0]}, {host.get('version', '?')})")
     print(f"  docker run --rm (sequential)                N={drun.get('n')}: "
           f"p50 {fmt(drun50)}  p90 {fmt(drun.get('p90_ms'))}  p99 {fmt(drun.get('p99_ms'))}")
     print(f"  docker run --rm loop, {loop.get('concurrency', '?')} concurrent runners      "
@@ -624,7 +648,8 @@ def report(out_dir, parts):
     langs = (data.get("languages") or {}).get("runtimes")
     if langs:
         print()
-        print("Hello world per language (HTTP, wait=true): cold = first job of the language, warm = median of the next 3")
+        print("Hello world per language (HTTP, wait=true): cold = first job of the language, "
+              "warm = median of the next 3 (sent 0.5 s apart)")
         print(f"  {'language':<13}{'version':<13}{'cold':>10}{'warm':>10}   vs docker run (warm)   notes")
         for row in langs:
             if row.get("skipped"):
