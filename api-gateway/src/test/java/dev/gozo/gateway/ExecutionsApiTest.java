@@ -153,11 +153,12 @@ class ExecutionsApiTest {
 
   @Test
   void shouldAnswerWaitWithTheResultOnceItArrives() {
-    // given a waiting request
-    CompletableFuture<HttpResponse<String>> waiting =
-        gateway.postAsync("/v1/executions?wait=true&timeoutMs=20000", HELLO);
+    // given a waiting request (count the published jobs first: the job may be published before
+    // postAsync returns)
     RecordingJobPublisher publisher = gateway.bean(RecordingJobPublisher.class);
     int before = publisher.jobs.size();
+    CompletableFuture<HttpResponse<String>> waiting =
+        gateway.postAsync("/v1/executions?wait=true&timeoutMs=20000", HELLO);
     await().atMost(Duration.ofSeconds(10)).until(() -> publisher.jobs.size() > before);
     ExecuteJob job = publisher.jobs.get(publisher.jobs.size() - 1);
     await().atMost(Duration.ofSeconds(10)).until(() -> store().waitingRequests() > 0);
