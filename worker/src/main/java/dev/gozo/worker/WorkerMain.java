@@ -64,18 +64,13 @@ public final class WorkerMain {
         LOG.warn("could not look for orphaned sandboxes (Docker unreachable?): {}", e.toString());
       }
       SandboxSettings settings =
-          new SandboxSettings(
+          SandboxSettings.of(
               config.workerId(),
-              "10001:10001",
               config.sandboxCpus(),
-              64,
-              32,
               config.containerRuntime(),
               java.nio.file.Path.of(config.cgroupRoot()),
               config.warmPerRuntime(),
-              Math.max(config.warmPerRuntime(), config.concurrency()),
-              Duration.ofMillis(10),
-              Duration.ofSeconds(5));
+              config.concurrency());
       Duration lock = config.lockDuration();
       Duration longestJob = longestJob(catalogue);
       if (lock.compareTo(longestJob) <= 0) {

@@ -1,7 +1,6 @@
 package dev.gozo.worker.intake;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -44,8 +43,6 @@ public final class ShareGroupIntake implements AutoCloseable {
   private final int slots;
   private final JobProcessor processor;
   private final BooleanSupplier canTakeWork;
-  private final List<Thread> threads = new ArrayList<>();
-  private final List<KafkaShareConsumer<String, byte[]>> consumers = new ArrayList<>();
   private final CountDownLatch stopped;
   private volatile boolean running;
 
@@ -82,9 +79,7 @@ public final class ShareGroupIntake implements AutoCloseable {
       KafkaShareConsumer<String, byte[]> consumer =
           new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
       consumer.subscribe(List.of(jobsTopic));
-      consumers.add(consumer);
       Thread thread = new Thread(() -> runSlot(consumer), "job-slot-" + i);
-      threads.add(thread);
       thread.start();
     }
   }

@@ -33,16 +33,30 @@ public record SandboxSettings(
     Duration killSlack) {
 
   public static SandboxSettings defaults(String ownerId) {
+    return of(ownerId, 1.0, "", Path.of("/sys/fs/cgroup"), 1, 4);
+  }
+
+  /**
+   * The settings an operator chooses, with the fixed hardening choices (uid, tmpfs sizes,
+   * metering interval, kill slack) filled in from one place.
+   */
+  public static SandboxSettings of(
+      String ownerId,
+      double cpus,
+      String containerRuntime,
+      Path cgroupRoot,
+      int warmPerRuntime,
+      int maxWarmPerRuntime) {
     return new SandboxSettings(
         ownerId,
         "10001:10001",
-        1.0,
+        cpus,
         64,
         32,
-        "",
-        Path.of("/sys/fs/cgroup"),
-        1,
-        4,
+        containerRuntime,
+        cgroupRoot,
+        warmPerRuntime,
+        Math.max(warmPerRuntime, maxWarmPerRuntime),
         Duration.ofMillis(10),
         Duration.ofSeconds(5));
   }
