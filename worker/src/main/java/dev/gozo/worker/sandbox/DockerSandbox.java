@@ -191,5 +191,10 @@ public final class DockerSandbox implements Sandbox {
     }
     closed = true;
     pool.close();
+    try {
+      Orphans.removeAllOwnedBy(docker, settings.ownerId(), Duration.ofSeconds(15));
+    } catch (RuntimeException e) {
+      LOG.warn("could not check for sandboxes left at stop (Docker unreachable?): {}", e.toString());
+    }
   }
 }

@@ -47,4 +47,44 @@ public final class Orphans {
     }
     return removed;
   }
+
+  /**
+   * Removes every container OWNER still has and waits, up to TIMEOUT, until the engine lists none.
+   * A container whose removal began elsewhere (its job's own clean-up) is listed as "removing" for
+   * a moment; a worker that reports a clean stop must not exit before those are gone too. Returns
+   * whether none is left.
+   */
+  public static boolean removeAllOwnedBy(DockerClient docker, String ownerId, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      List<Container> left =
+          docker
+              .listContainersCmd()
+              .withShowAll(true)
+              .withLabelFilter(java.util.Map.of(ContainerFactory.OWNER_LABEL, ownerId))
+              .exec();
+      if (left.isEmpty()) {
+        return true;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        LOG.warn("{} sandbox containers still listed after stop: {}", left.size(), left.stream().map(Container::getId).toList());
+        return false;
+      }
+      for (Container container : left) {
+        if (!"removing".equals(container.getState())) {
+          try {
+            docker.removeContainerCmd(container.getId()).withForce(true).exec();
+          } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
+            // gone already, or its removal is under way: the next listing tells
+          }
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
 }
