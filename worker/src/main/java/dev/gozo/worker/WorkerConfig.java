@@ -29,6 +29,9 @@ import java.util.UUID;
  *     "*" for all (python,javascript,bash,c,cpp,java); others are warmed while they are in use
  * @param cgroupRoot GOZO_CGROUP_ROOT: the host's cgroup filesystem as this process sees it; a
  *     worker in a container mounts the host's /sys/fs/cgroup read-only somewhere (/sys/fs/cgroup)
+ * @param recycleTenants GOZO_RECYCLE_TENANTS: tenants whose containers may serve several of their
+ *     jobs, comma-separated (none); see docs/security.md, "Recycling mode"
+ * @param recycleMaxJobs GOZO_RECYCLE_MAX_JOBS: jobs one recycled container serves at most (50)
  */
 public record WorkerConfig(
     String workerId,
@@ -47,7 +50,9 @@ public record WorkerConfig(
     double sandboxCpus,
     Duration lockDuration,
     String warmLanguages,
-    String cgroupRoot) {
+    String cgroupRoot,
+    String recycleTenants,
+    int recycleMaxJobs) {
 
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
     return new WorkerConfig(
@@ -67,7 +72,9 @@ public record WorkerConfig(
         Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")),
         Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))),
         env.getOrDefault("GOZO_WARM_LANGUAGES", "python,javascript,bash,c,cpp,java"),
-        env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"))
+        env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"),
+        env.getOrDefault("GOZO_RECYCLE_TENANTS", ""),
+        Integer.parseInt(env.getOrDefault("GOZO_RECYCLE_MAX_JOBS", "50")))
         .validate();
   }
 
@@ -81,6 +88,11 @@ public record WorkerConfig(
     return false;
   }
 
+  /** What GOZO_RECYCLE_TENANTS and GOZO_RECYCLE_MAX_JOBS allow. */
+  public dev.gozo.worker.sandbox.RecyclePolicy recyclePolicy() {
+    return dev.gozo.worker.sandbox.RecyclePolicy.of(recycleTenants, recycleMaxJobs);
+  }
+
   public WorkerConfig validate() {
     require(workerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), "GOZO_WORKER_ID must be a simple name");
     require(concurrency >= 1 && concurrency <= 256, "GOZO_WORKER_CONCURRENCY must be 1..256");
@@ -90,6 +102,7 @@ public record WorkerConfig(
     require(
         lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 300_000,
         "GOZO_LOCK_DURATION_MS must be 3000..300000");
+    require(recycleMaxJobs >= 1 && recycleMaxJobs <= 10_000, "GOZO_RECYCLE_MAX_JOBS must be 1..10000");
     require(sandboxCpus > 0 && sandboxCpus <= 64, "GOZO_SANDBOX_CPUS must be in (0, 64]");
     return this;
   }

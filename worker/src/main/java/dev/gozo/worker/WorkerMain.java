@@ -80,7 +80,12 @@ public final class WorkerMain {
             lock.toMillis(), longestJob.toMillis());
       }
       ShareGroupSetup.ensure(config.kafkaBootstrap(), config.shareGroup(), lock);
-      DockerSandbox sandbox = new DockerSandbox(api, streams, settings);
+      DockerSandbox sandbox = new DockerSandbox(api, streams, settings, config.recyclePolicy());
+      if (!config.recyclePolicy().tenants().isEmpty()) {
+        LOG.info(
+            "recycling mode for tenants {} (at most {} jobs per container)",
+            config.recyclePolicy().tenants(), config.recycleMaxJobs());
+      }
       sandbox.warmUp(
           catalogue.runtimes().stream().filter(r -> config.keepsWarm(r.getLanguage())).toList());
       ResultPublisher publisher =

@@ -30,6 +30,21 @@ class WorkerConfigTest {
     assertThat(config.warmLanguages()).isEqualTo("python,javascript,bash,c,cpp,java");
     assertThat(config.keepsWarm("java")).isTrue();
     assertThat(config.keepsWarm("cobol")).isFalse();
+    assertThat(config.recyclePolicy().tenants()).as("recycling is opt-in").isEmpty();
+    assertThat(config.recyclePolicy().allows("anyone")).isFalse();
+    assertThat(config.recycleMaxJobs()).isEqualTo(50);
+  }
+
+  @Test
+  void shouldRecycleOnlyForTheTenantsNamed() {
+    WorkerConfig config =
+        WorkerConfig.fromEnvironment(
+            Map.of("GOZO_RECYCLE_TENANTS", " ci , batch ", "GOZO_RECYCLE_MAX_JOBS", "10"));
+
+    assertThat(config.recyclePolicy().allows("ci")).isTrue();
+    assertThat(config.recyclePolicy().allows("batch")).isTrue();
+    assertThat(config.recyclePolicy().allows("other")).isFalse();
+    assertThat(config.recyclePolicy().maxJobsPerContainer()).isEqualTo(10);
   }
 
   @Test

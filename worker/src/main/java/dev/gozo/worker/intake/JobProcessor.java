@@ -151,6 +151,7 @@ public final class JobProcessor {
     }
     return new SandboxJob(
         job.getJobId(),
+        job.getTenant(),
         runtime,
         files,
         job.getStdin().toByteArray(),

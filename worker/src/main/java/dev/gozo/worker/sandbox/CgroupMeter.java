@@ -1,6 +1,9 @@
 package dev.gozo.worker.sandbox;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +20,26 @@ final class CgroupMeter implements ResourceMeter {
   private final Path cpuUsage; // v1 cpuacct.usage (ns) or v2 cpu.stat (usage_usec)
   private final Path memoryPeak; // v1 memory.max_usage_in_bytes or v2 memory.peak
   private final Path oomControl; // v1 memory.oom_control or v2 memory.events
+  private final Path memoryCurrent; // v1 memory.usage_in_bytes or v2 memory.current
   private final boolean v2;
   // The kernel deletes a container's cgroup as soon as it stops, so the last values read while
   // it ran are kept and reported after that (the watch loop reads every few milliseconds).
   private volatile long lastCpuNanos = -1;
   private volatile long lastPeakBytes = -1;
   private volatile boolean sawOomKill;
+  // Recycling mode, from the second job on: memory.peak restarts for the file descriptor that
+  // wrote to it (cgroup v2, Linux 6.12+), so the job's own peak is read through that descriptor.
+  // Where that fails (older kernel, read-only cgroupfs) memory.current is sampled instead, every
+  // time the watch loop looks, which can miss a short spike.
+  private FileChannel peakSinceReset;
+  private volatile boolean sampleCurrent;
 
-  private CgroupMeter(Path cpuUsage, Path memoryPeak, Path oomControl, boolean v2) {
+  private CgroupMeter(
+      Path cpuUsage, Path memoryPeak, Path oomControl, Path memoryCurrent, boolean v2) {
     this.cpuUsage = cpuUsage;
     this.memoryPeak = memoryPeak;
     this.oomControl = oomControl;
+    this.memoryCurrent = memoryCurrent;
     this.v2 = v2;
   }
 
@@ -110,12 +122,17 @@ final class CgroupMeter implements ResourceMeter {
         cpu.resolve("cpuacct.usage"),
         memory.resolve("memory.max_usage_in_bytes"),
         memory.resolve("memory.oom_control"),
+        memory.resolve("memory.usage_in_bytes"),
         false);
   }
 
   private static CgroupMeter v2(Path dir) {
     return new CgroupMeter(
-        dir.resolve("cpu.stat"), dir.resolve("memory.peak"), dir.resolve("memory.events"), true);
+        dir.resolve("cpu.stat"),
+        dir.resolve("memory.peak"),
+        dir.resolve("memory.events"),
+        dir.resolve("memory.current"),
+        true);
   }
 
   @Override
@@ -132,8 +149,38 @@ final class CgroupMeter implements ResourceMeter {
   }
 
   @Override
+  public synchronized void startNextJob() {
+    close();
+    lastPeakBytes = -1;
+    if (v2) {
+      try {
+        FileChannel channel =
+            FileChannel.open(memoryPeak, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel.write(ByteBuffer.wrap("reset\n".getBytes(StandardCharsets.US_ASCII)));
+        peakSinceReset = channel;
+        return;
+      } catch (IOException | RuntimeException e) {
+        // not supported here: sample instead
+      }
+    }
+    sampleCurrent = true;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (peakSinceReset != null) {
+      try {
+        peakSinceReset.close();
+      } catch (IOException e) {
+        // nothing to do about it
+      }
+      peakSinceReset = null;
+    }
+  }
+
+  @Override
   public long peakMemoryBytes() {
-    String text = read(memoryPeak);
+    String text = currentPeakText();
     if (text != null) {
       long value = parseLong(text.trim());
       if (value > lastPeakBytes) {
@@ -141,6 +188,19 @@ final class CgroupMeter implements ResourceMeter {
       }
     }
     return lastPeakBytes;
+  }
+
+  private synchronized String currentPeakText() {
+    if (peakSinceReset != null) {
+      try {
+        ByteBuffer buffer = ByteBuffer.allocate(32);
+        peakSinceReset.read(buffer, 0);
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+      } catch (IOException e) {
+        return null; // the cgroup is gone
+      }
+    }
+    return read(sampleCurrent ? memoryCurrent : memoryPeak);
   }
 
   @Override

@@ -25,12 +25,19 @@ public final class DockerSandbox implements Sandbox {
   private final DockerClient docker;
   private final SandboxSettings settings;
   private final WarmPool pool;
+  private final RecyclePolicy recycling;
+  private final RecycleShelf shelf;
   private final CircuitBreaker engine;
   private final java.util.Set<SandboxContainer> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private volatile boolean aborting;
 
   public DockerSandbox(DockerClient docker, DockerClient streams, SandboxSettings settings) {
+    this(docker, streams, settings, RecyclePolicy.none());
+  }
+
+  public DockerSandbox(
+      DockerClient docker, DockerClient streams, SandboxSettings settings, RecyclePolicy recycling) {
     this.docker = docker;
     this.settings = settings;
     this.pool =
@@ -39,6 +46,8 @@ public final class DockerSandbox implements Sandbox {
             settings.warmPerRuntime(),
             settings.maxWarmPerRuntime(),
             Duration.ofMinutes(2));
+    this.recycling = recycling;
+    this.shelf = new RecycleShelf(recycling, settings.maxWarmPerRuntime(), pool::discard);
     this.engine =
         CircuitBreaker.of(
             "docker-engine",
@@ -100,21 +109,29 @@ public final class DockerSandbox implements Sandbox {
     if (closed) {
       return new Outcome.Unavailable("the worker is shutting down");
     }
-    SandboxContainer container;
-    try {
-      container =
-          engine.executeSupplier(() -> pool.take(job.runtime(), defaultLimits(job.runtime())));
-    } catch (CallNotPermittedException e) {
-      return new Outcome.Unavailable("the Docker engine is unavailable (circuit open)");
-    } catch (NotFoundException e) {
-      return new Outcome.InternalError(
-          "runtime image " + job.runtime().getImage() + " is not installed on this worker");
-    } catch (RuntimeException e) {
-      return failure(job, e);
+    boolean recycle = recycling.allows(job.tenant());
+    SandboxContainer container = recycle ? shelf.take(job.tenant(), WarmPool.key(job.runtime())) : null;
+    boolean fromPool = container == null;
+    if (fromPool) {
+      try {
+        container =
+            engine.executeSupplier(() -> pool.take(job.runtime(), defaultLimits(job.runtime())));
+      } catch (CallNotPermittedException e) {
+        return new Outcome.Unavailable("the Docker engine is unavailable (circuit open)");
+      } catch (NotFoundException e) {
+        return new Outcome.InternalError(
+            "runtime image " + job.runtime().getImage() + " is not installed on this worker");
+      } catch (RuntimeException e) {
+        return failure(job, e);
+      }
     }
+    // Recycling needs the cgroup's own OOM count: without it a SIGKILL could not be told apart.
+    recycle = recycle && container.meter() != ResourceMeter.NONE;
     inUse.add(container);
+    JobRun run = new JobRun(docker, container, job, settings, recycle);
+    Outcome outcome = null;
     try {
-      Outcome outcome = new JobRun(docker, container, job, settings).execute();
+      outcome = run.execute();
       return aborting ? new Outcome.Unavailable("the worker stopped before the job finished") : outcome;
     } catch (RuntimeException e) {
       if (aborting) {
@@ -126,8 +143,33 @@ public final class DockerSandbox implements Sandbox {
       return failure(job, e);
     } finally {
       inUse.remove(container);
-      pool.release(container);
+      container.jobEnded();
+      if (fromPool) {
+        pool.jobEnded(container);
+      }
+      if (recycle && !aborting && outcome != null && RecyclePolicy.mayReuseAfter(outcome)) {
+        shelveWhenClean(job.tenant(), container, run);
+      } else {
+        pool.discard(container);
+      }
     }
+  }
+
+  /**
+   * Puts the container on the tenant's shelf once its launcher reports it scrubbed; a container
+   * that does not within the policy's time is removed. The result does not wait for this.
+   */
+  private void shelveWhenClean(String tenant, SandboxContainer container, JobRun run) {
+    run.cleaned()
+        .orTimeout(recycling.cleanTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (clean, error) -> {
+              if (error == null && !closed) {
+                shelf.put(tenant, container);
+              } else {
+                pool.discard(container);
+              }
+            });
   }
 
   /**
@@ -190,6 +232,7 @@ public final class DockerSandbox implements Sandbox {
       return;
     }
     closed = true;
+    shelf.close();
     pool.close();
     try {
       Orphans.removeAllOwnedBy(docker, settings.ownerId(), Duration.ofSeconds(15));

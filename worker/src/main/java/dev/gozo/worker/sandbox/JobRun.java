@@ -28,19 +28,37 @@ final class JobRun {
   private final SandboxContainer container;
   private final SandboxJob job;
   private final SandboxSettings settings;
+  private final boolean recycle;
+  private final LaunchPayload payload;
+  private final OutputCapture capture;
 
-  JobRun(DockerClient docker, SandboxContainer container, SandboxJob job, SandboxSettings settings) {
+  /** RECYCLE: ask the launcher to scrub the container afterwards instead of exiting. */
+  JobRun(
+      DockerClient docker,
+      SandboxContainer container,
+      SandboxJob job,
+      SandboxSettings settings,
+      boolean recycle) {
     this.docker = docker;
     this.container = container;
     this.job = job;
     this.settings = settings;
+    this.recycle = recycle;
+    this.payload = LaunchPayload.of(job, recycle);
+    this.capture =
+        new OutputCapture(
+            payload.nonce(), job.compileLimits().outputBytes(), job.runLimits().outputBytes());
+  }
+
+  /** Completes when the launcher reports the container clean for another job (recycling). */
+  CompletableFuture<Void> cleaned() {
+    return capture.cleaned();
   }
 
   Outcome execute() {
-    LaunchPayload payload = LaunchPayload.of(job);
-    OutputCapture capture =
-        new OutputCapture(
-            payload.nonce(), job.compileLimits().outputBytes(), job.runLimits().outputBytes());
+    if (container.jobsServed() > 0) {
+      container.meter().startNextJob();
+    }
     container.captureInto(capture);
     StepReport compile = null;
     if (job.compiled()) {
@@ -93,9 +111,10 @@ final class JobRun {
       cpuMs = clock.cpuMs();
       peakBytes = container.meter().peakMemoryBytes();
       exit = ContainerExit.of(capture.exited().join(), container.meter().oomKilled());
-      if (exit.signal() == 9 && !exit.oomKilled()) {
+      if (exit.signal() == 9 && !exit.oomKilled() && !recycle) {
         // SIGKILL that we did not send: most likely the OOM killer. Ask Docker as well (the
-        // launcher exits right after its marker, so this wait is short).
+        // launcher exits right after its marker, so this wait is short). A recycling launcher
+        // stays up; the cgroup's own OOM count, read above, decides there.
         ContainerExit confirmed = awaitExit();
         exit = new ContainerExit(exit.exitCode(), exit.signal(), confirmed.oomKilled());
       }

@@ -30,6 +30,11 @@ public final class LaunchPayload {
   }
 
   public static LaunchPayload of(SandboxJob job) {
+    return of(job, false);
+  }
+
+  /** RECYCLE asks the launcher to scrub the container after the program and wait for another job. */
+  public static LaunchPayload of(SandboxJob job, boolean recycle) {
     byte[] nonceBytes = new byte[16];
     RANDOM.nextBytes(nonceBytes);
     String nonce = HexFormat.of().formatHex(nonceBytes);
@@ -49,6 +54,8 @@ public final class LaunchPayload {
         .append(job.stdin().length)
         .append(' ')
         .append(job.args().size())
+        .append(' ')
+        .append(recycle ? '1' : '0')
         .append('\n');
     Base64.Encoder base64 = Base64.getEncoder();
     for (String arg : job.args()) {

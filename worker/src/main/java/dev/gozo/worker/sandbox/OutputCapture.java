@@ -25,6 +25,7 @@ final class OutputCapture {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> outputLimitHit = new CompletableFuture<>();
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+  private final CompletableFuture<Void> cleaned = new CompletableFuture<>();
   private volatile int exitStatus = -1;
   private volatile int compileStatus = -1;
 
@@ -51,6 +52,14 @@ final class OutputCapture {
    */
   CompletableFuture<Integer> exited() {
     return exited;
+  }
+
+  /**
+   * Completes when the launcher reported, after the program's exit, that it killed every leftover
+   * process and emptied every writable place (recycling mode only).
+   */
+  CompletableFuture<Void> cleaned() {
+    return cleaned;
   }
 
   /** Completes when the run step wrote more than its output limit. */
@@ -119,7 +128,12 @@ final class OutputCapture {
 
   private void accept(StreamState stream, byte[] data) {
     if (stream.finished) {
-      return; // the program exited; late output of leftover processes is dropped
+      // The program exited: late output of leftover processes is dropped; only the launcher's
+      // "clean" marker still means something.
+      for (byte value : data) {
+        scan(stream, value);
+      }
+      return;
     }
     int runStart = -1;
     for (int i = 0; i < data.length && !stream.finished; i++) {
@@ -189,6 +203,9 @@ final class OutputCapture {
   }
 
   private void emit(StreamState stream, byte[] data, int offset, int length) {
+    if (stream.finished) {
+      return;
+    }
     if (stream.running) {
       appendRun(stream, data, offset, length);
     } else {
@@ -197,6 +214,15 @@ final class OutputCapture {
   }
 
   private void onEvent(StreamState stream, String event) {
+    if (stream.finished) {
+      if (event.equals("clean")) {
+        stream.cleanSeen = true;
+        if (stdout.cleanSeen && stderr.cleanSeen) {
+          cleaned.complete(null);
+        }
+      }
+      return;
+    }
     if (stream.running && !event.startsWith("exit:")) {
       // Not an event of the run phase: it was the program's output all along.
       byte[] text = (event + "\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -246,6 +272,7 @@ final class OutputCapture {
     boolean running;
     boolean finished;
     boolean compiledSeen;
+    boolean cleanSeen;
 
     StreamState(long compileLimit, long runLimit) {
       this.compile = new CappedBuffer(compileLimit);

@@ -15,6 +15,15 @@ interface ResourceMeter {
   /** Whether the kernel recorded an OOM kill in the container's cgroup. */
   boolean oomKilled();
 
+  /**
+   * A recycled container starts another job: from now on {@link #peakMemoryBytes()} covers only
+   * that job. (OOM kills need no reset: a container that saw one is never reused.)
+   */
+  default void startNextJob() {}
+
+  /** Releases what the meter holds open. */
+  default void close() {}
+
   ResourceMeter NONE =
       new ResourceMeter() {
         @Override

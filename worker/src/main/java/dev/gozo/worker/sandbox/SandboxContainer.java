@@ -20,6 +20,9 @@ final class SandboxContainer {
   private volatile OutputCapture capture;
   private volatile ResourceMeter meter = ResourceMeter.NONE;
   private volatile Closeable attachment;
+  private final java.util.concurrent.atomic.AtomicInteger jobsServed =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long idleSinceNanos = System.nanoTime();
 
   SandboxContainer(String id, String poolKey, ContainerLimits limits, StdinFeed stdin) {
     this.id = id;
@@ -47,6 +50,24 @@ final class SandboxContainer {
 
   long ageNanos() {
     return System.nanoTime() - createdAtNanos;
+  }
+
+  /** Jobs this container ran to their end (more than one only in recycling mode). */
+  int jobsServed() {
+    return jobsServed.get();
+  }
+
+  /** Counts a job that ended and returns how many this container has served. */
+  int jobEnded() {
+    return jobsServed.incrementAndGet();
+  }
+
+  void markIdle() {
+    idleSinceNanos = System.nanoTime();
+  }
+
+  long idleNanos() {
+    return System.nanoTime() - idleSinceNanos;
   }
 
   ResourceMeter meter() {
@@ -80,6 +101,7 @@ final class SandboxContainer {
 
   void detach() {
     stdin.close();
+    meter.close();
     Closeable current = attachment;
     if (current != null) {
       try {

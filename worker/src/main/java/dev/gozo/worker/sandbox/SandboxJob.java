@@ -9,6 +9,7 @@ import java.util.Map;
  * A validated job, ready for a sandbox: files, input and resolved limits.
  *
  * @param jobId the job's id, for labels and logs
+ * @param tenant who submitted it: recycled containers are only shared between one tenant's jobs
  * @param runtime the catalogue entry to run it with
  * @param files relative path to content, in request order (the first is the entry point)
  * @param stdin bytes for the program's standard input
@@ -18,6 +19,7 @@ import java.util.Map;
  */
 public record SandboxJob(
     String jobId,
+    String tenant,
     Runtime runtime,
     Map<String, byte[]> files,
     byte[] stdin,

@@ -35,22 +35,14 @@ final class WarmPool implements AutoCloseable {
   private final java.util.Set<String> alwaysWarm = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.ScheduledExecutorService janitor =
       Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "sandbox-pool-janitor");
-            thread.setDaemon(true);
-            return thread;
-          });
+          DaemonThreads.named("sandbox-pool-janitor"));
   private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle =
       new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
   private final ExecutorService background =
       Executors.newFixedThreadPool(
           2,
-          runnable -> {
-            Thread thread = new Thread(runnable, "sandbox-pool");
-            thread.setDaemon(true);
-            return thread;
-          });
+          DaemonThreads.named("sandbox-pool"));
   private volatile boolean closed;
 
   WarmPool(ContainerFactory factory, int warmPerRuntime, int maxWarm, java.time.Duration idleTtl) {
@@ -86,13 +78,15 @@ final class WarmPool implements AutoCloseable {
     }
   }
 
-  /** Hands back a container after its job: it is removed, never reused. */
-  void release(SandboxContainer container) {
+  /**
+   * The job of a container this pool handed out has ended (demand sizing). The caller then removes
+   * the container with {@link #discard}, or keeps it for its tenant in recycling mode.
+   */
+  void jobEnded(SandboxContainer container) {
     AtomicInteger busy = running.get(container.poolKey());
     if (busy != null) {
       busy.decrementAndGet();
     }
-    discard(container);
   }
 
   /** Keeps this runtime warm even when nobody used it lately (configured languages). */
@@ -206,7 +200,7 @@ final class WarmPool implements AutoCloseable {
     return idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
   }
 
-  private static String key(Runtime runtime) {
+  static String key(Runtime runtime) {
     return runtime.getLanguage() + "@" + runtime.getVersion();
   }
 }

@@ -3,12 +3,16 @@
 # the program itself becomes the process whose exit status the container reports.
 #
 # Protocol (all written by the worker on the attached stdin):
-#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc>\n
+#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc> <recycle: 0|1>\n
 #   <argc lines: one base64-encoded argument each>
 #   <compile command or empty line>\n
 #   <run command>\n
 #   <tar archive of the files> <stdin bytes>
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
+# With recycle=1 (tenants that opted in, see docs/security.md) the launcher does not exit after
+# the program: it kills every other process of the container, empties every writable place,
+# checks that nothing is left, reports "clean" and waits for the next job. Anything else ends
+# the container, and the worker discards it.
 # Markers "\n\0GOZO:<nonce>:<event>\n" on stdout and stderr separate setup, compile and run
 # output and report the program's exit. The nonce lives only in this shell's memory, which
 # the program cannot read: this shell is non-dumpable (below) and the seccomp profile refuses
@@ -24,37 +28,93 @@ if [ "$0" != gozo-launcher ]; then
   exec /tmp/.gozo-sh -c "$1" gozo-launcher
 fi
 rm -f /tmp/.gozo-sh
-IFS=' ' read -r magic nonce tar_size stdin_size argc || exit 90
-[ "$magic" = GOZO1 ] || exit 90
-set --
-i=0
-while [ "$i" -lt "$argc" ]; do
-  IFS= read -r encoded || exit 90
-  arg=$(printf '%s' "$encoded" | base64 -d && printf x) || exit 90
-  set -- "$@" "${arg%x}"
-  i=$((i + 1))
-done
-IFS= read -r compile_cmd || exit 90
-IFS= read -r run_cmd || exit 90
-cd /work || exit 91
-unset OLDPWD # set by cd; the program's environment is the container's and nothing else
-head -c "$tar_size" | tar -x -f - -m --no-same-owner --no-same-permissions || exit 91
-head -c "$stdin_size" > /tmp/.gozo-stdin || exit 91
-mkdir -p /work/.gozo-bin || exit 91
 marker() {
   printf '\n\000GOZO:%s:%s\n' "$nonce" "$1"
   printf '\n\000GOZO:%s:%s\n' "$nonce" "$1" >&2
 }
-if [ -n "$compile_cmd" ]; then
-  sh -c "$compile_cmd" < /dev/null
-  marker "compiled:$?"
-  IFS= read -r go || exit 0
-  [ "$go" = run ] || exit 0
-fi
-marker ready
-# The program runs as our child (not exec'd) so that we can report the moment it exits: the
-# worker then ends the job at once instead of waiting for the container to tear down, and reads
-# the cgroup's figures while it still exists. The status is the program's own (exit code, or
-# 128+N for a signal); verdicts about limits never depend on it.
-sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
-marker "exit:$?"
+# Kills every process of the container except init (pid 1) and this shell, then waits until
+# /proc shows none alive: kill(-1) reaches every process this uid may signal, and all of the
+# job's processes run as this uid (no-new-privileges, so no setuid escape). Repeated because a
+# fork bomb may create children while one round runs; the pids limit bounds how many.
+kill_leftovers() {
+  rounds=0
+  while :; do
+    kill -9 -1 2>/dev/null
+    alive=0
+    for proc in /proc/[0-9]*; do
+      pid=${proc#/proc/}
+      if [ "$pid" = 1 ] || [ "$pid" = "$$" ]; then
+        continue
+      fi
+      state=
+      while IFS=' 	' read -r key value rest; do
+        if [ "$key" = State: ]; then
+          state=$value
+          break
+        fi
+      done 2>/dev/null < "$proc/status"
+      if [ -n "$state" ] && [ "$state" != Z ]; then
+        alive=$((alive + 1))
+      fi
+    done
+    [ "$alive" -eq 0 ] && return 0
+    rounds=$((rounds + 1))
+    [ "$rounds" -lt 200 ] || return 1
+  done
+}
+# Empties every place the job could write (tmpfs /work and /tmp, /dev/shm, POSIX message
+# queues, System V IPC) and fails unless all of them are empty afterwards. The root filesystem
+# is read-only, so there is nothing else.
+wipe_writable() {
+  for dir in /work /tmp /dev/shm /dev/mqueue; do
+    chmod -R u+rwx "$dir" 2>/dev/null
+    find "$dir" -mindepth 1 -delete 2>/dev/null
+  done
+  ipcrm --all 2>/dev/null
+  left=$(find /work /tmp /dev/shm /dev/mqueue -mindepth 1 -print -quit 2>/dev/null)
+  [ -z "$left" ] || return 1
+  for table in /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem; do
+    entries=0
+    while IFS= read -r line; do
+      entries=$((entries + 1))
+    done < "$table"
+    [ "$entries" -le 1 ] || return 1 # the header line only
+  done
+  return 0
+}
+while :; do
+  IFS=' ' read -r magic nonce tar_size stdin_size argc recycle || exit 90
+  [ "$magic" = GOZO1 ] || exit 90
+  set --
+  i=0
+  while [ "$i" -lt "$argc" ]; do
+    IFS= read -r encoded || exit 90
+    arg=$(printf '%s' "$encoded" | base64 -d && printf x) || exit 90
+    set -- "$@" "${arg%x}"
+    i=$((i + 1))
+  done
+  IFS= read -r compile_cmd || exit 90
+  IFS= read -r run_cmd || exit 90
+  cd /work || exit 91
+  unset OLDPWD # set by cd; the program's environment is the container's and nothing else
+  head -c "$tar_size" | tar -x -f - -m --no-same-owner --no-same-permissions || exit 91
+  head -c "$stdin_size" > /tmp/.gozo-stdin || exit 91
+  mkdir -p /work/.gozo-bin || exit 91
+  if [ -n "$compile_cmd" ]; then
+    sh -c "$compile_cmd" < /dev/null
+    marker "compiled:$?"
+    IFS= read -r go || exit 0
+    [ "$go" = run ] || exit 0
+  fi
+  marker ready
+  # The program runs as our child (not exec'd) so that we can report the moment it exits: the
+  # worker then ends the job at once instead of waiting for the container to tear down, and reads
+  # the cgroup's figures while it still exists. The status is the program's own (exit code, or
+  # 128+N for a signal); verdicts about limits never depend on it.
+  sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
+  marker "exit:$?"
+  [ "${recycle:-0}" = 1 ] || exit 0
+  kill_leftovers > /dev/null 2>&1 || exit 93
+  wipe_writable > /dev/null 2>&1 || exit 94
+  marker clean
+done

@@ -25,7 +25,13 @@ final class SandboxHarness implements AutoCloseable {
   final DockerSandbox sandbox;
 
   SandboxHarness(int warm) {
-    sandbox = new DockerSandbox(api, streams, SandboxSettings.defaults(owner).withWarmPerRuntime(warm));
+    this(warm, RecyclePolicy.none());
+  }
+
+  SandboxHarness(int warm, RecyclePolicy recycling) {
+    sandbox =
+        new DockerSandbox(
+            api, streams, SandboxSettings.defaults(owner).withWarmPerRuntime(warm), recycling);
   }
 
   JobBuilder job(String language) {
@@ -50,6 +56,7 @@ final class SandboxHarness implements AutoCloseable {
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     private byte[] stdin = new byte[0];
     private List<String> args = List.of();
+    private String tenant = "test";
     private final Limits.Builder limits = Limits.newBuilder();
     private final Limits.Builder compileLimits = Limits.newBuilder();
 
@@ -64,6 +71,11 @@ final class SandboxHarness implements AutoCloseable {
 
     JobBuilder file(String name, byte[] content) {
       files.put(name, content);
+      return this;
+    }
+
+    JobBuilder tenant(String name) {
+      tenant = name;
       return this;
     }
 
@@ -114,6 +126,7 @@ final class SandboxHarness implements AutoCloseable {
     SandboxJob build() {
       return new SandboxJob(
           "it-" + UUID.randomUUID(),
+          tenant,
           runtime,
           files,
           stdin,
