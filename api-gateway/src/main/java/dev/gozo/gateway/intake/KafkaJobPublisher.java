@@ -38,14 +38,34 @@ public final class KafkaJobPublisher implements JobPublisher {
    * submissions capped near 2,000/s).
    */
   private static final java.util.concurrent.ExecutorService ANNOUNCER =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "gozo-queued-events");
-            thread.setDaemon(true);
-            return thread;
-          });
+      java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("gozo-queued-events"));
+
+  /**
+   * Where a send's completion continues: recording the job and answering its HTTP request. The
+   * producer's callback runs on its single I/O thread; doing that work there made the I/O thread
+   * the bottleneck of async submissions (a JFR profile showed it busiest of all threads).
+   */
+  private static final java.util.concurrent.ExecutorService COMPLETIONS =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()),
+          daemonThreads("gozo-publish-completions"));
+
+  static final int MAX_BLOCK_MS = 250;
+
+  /** Header on queued events, so gateways can skip their own without decoding them. */
+  public static final String KIND_HEADER = "gozo-kind";
+
+  public static final byte[] QUEUED_KIND = "queued".getBytes(StandardCharsets.US_ASCII);
 
   private final Producer<byte[], byte[]> producer;
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
   private final Producer<byte[], byte[]> urgentProducer;
   private final String jobsTopic;
   private final String eventsTopic;
@@ -87,8 +107,10 @@ public final class KafkaJobPublisher implements JobPublisher {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // Source code compresses well; lz4 is cheap on CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    // Half the budget to find the partition leader, the whole budget to get the ack.
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout / 2);
+    // send() runs on the HTTP event loop and blocks only while it has no metadata for the topic
+    // (at start, or after 5 idle minutes): briefly, then the request gets a 503. The whole budget
+    // is for the ack.
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout / 2, MAX_BLOCK_MS));
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout - 10);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
     props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
@@ -124,13 +146,15 @@ public final class KafkaJobPublisher implements JobPublisher {
     try {
       (urgent ? urgentProducer : producer).send(
           new ProducerRecord<>(jobsTopic, key, job.toByteArray()),
-          (metadata, error) -> {
-            if (error == null) {
-              durable.complete(null);
-            } else {
-              durable.completeExceptionally(error);
-            }
-          });
+          (metadata, error) ->
+              COMPLETIONS.execute(
+                  () -> {
+                    if (error == null) {
+                      durable.complete(null);
+                    } else {
+                      durable.completeExceptionally(error);
+                    }
+                  }));
     } catch (RuntimeException e) {
       // send() throws (rather than failing the future) for some errors, e.g. after close().
       durable.completeExceptionally(e);
@@ -143,8 +167,11 @@ public final class KafkaJobPublisher implements JobPublisher {
 
   private void announce(String jobId, byte[] key, JobEvent queued) {
     try {
+      ProducerRecord<byte[], byte[]> record =
+          new ProducerRecord<>(eventsTopic, key, queued.toByteArray());
+      record.headers().add(KIND_HEADER, QUEUED_KIND);
       producer.send(
-          new ProducerRecord<>(eventsTopic, key, queued.toByteArray()),
+          record,
           (metadata, error) -> {
             if (error != null) {
               // Only progress information is lost: the job itself is on the jobs topic.

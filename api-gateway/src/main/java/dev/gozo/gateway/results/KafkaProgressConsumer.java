@@ -251,6 +251,10 @@ public final class KafkaProgressConsumer implements ProgressFeed {
       return; // a tombstone: compaction removed the job's result, nothing to record
     }
     String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+    if (isQueuedEvent(record) && store.knows(key)) {
+      // Most likely our own: recorded when it was submitted here. Saves decoding one event per job.
+      return;
+    }
     try {
       if (record.topic().equals(config.topicResults())) {
         JobCompleted result = JobCompleted.parseFrom(record.value());
@@ -269,6 +273,13 @@ public final class KafkaProgressConsumer implements ProgressFeed {
           record.offset(),
           key);
     }
+  }
+
+  private static boolean isQueuedEvent(ConsumerRecord<byte[], byte[]> record) {
+    org.apache.kafka.common.header.Header kind =
+        record.headers().lastHeader(dev.gozo.gateway.intake.KafkaJobPublisher.KIND_HEADER);
+    return kind != null
+        && java.util.Arrays.equals(kind.value(), dev.gozo.gateway.intake.KafkaJobPublisher.QUEUED_KIND);
   }
 
   private void applyEvent(JobEvent event) {

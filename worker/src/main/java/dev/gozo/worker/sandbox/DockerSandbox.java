@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class DockerSandbox implements Sandbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerSandbox.class);
+  // How long a recycling tenant's job waits for one of its containers that is being scrubbed.
+  private static final Duration RECYCLED_WAIT = Duration.ofMillis(500);
 
   private final DockerClient docker;
   private final SandboxSettings settings;
@@ -110,7 +112,8 @@ public final class DockerSandbox implements Sandbox {
       return new Outcome.Unavailable("the worker is shutting down");
     }
     boolean recycle = recycling.allows(job.tenant());
-    SandboxContainer container = recycle ? shelf.take(job.tenant(), WarmPool.key(job.runtime())) : null;
+    SandboxContainer container =
+        recycle ? shelf.take(job.tenant(), WarmPool.key(job.runtime()), RECYCLED_WAIT) : null;
     boolean fromPool = container == null;
     if (fromPool) {
       try {
@@ -147,29 +150,13 @@ public final class DockerSandbox implements Sandbox {
       if (fromPool) {
         pool.jobEnded(container);
       }
-      if (recycle && !aborting && outcome != null && RecyclePolicy.mayReuseAfter(outcome)) {
-        shelveWhenClean(job.tenant(), container, run);
+      if (recycle && !aborting && !closed && outcome != null && RecyclePolicy.mayReuseAfter(outcome)) {
+        // The result does not wait for the scrub; the container is shelved once it is clean.
+        shelf.putWhenScrubbed(job.tenant(), container, run.cleaned());
       } else {
         pool.discard(container);
       }
     }
-  }
-
-  /**
-   * Puts the container on the tenant's shelf once its launcher reports it scrubbed; a container
-   * that does not within the policy's time is removed. The result does not wait for this.
-   */
-  private void shelveWhenClean(String tenant, SandboxContainer container, JobRun run) {
-    run.cleaned()
-        .orTimeout(recycling.cleanTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (clean, error) -> {
-              if (error == null && !closed) {
-                shelf.put(tenant, container);
-              } else {
-                pool.discard(container);
-              }
-            });
   }
 
   /**

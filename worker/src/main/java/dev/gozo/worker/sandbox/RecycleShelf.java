@@ -19,6 +19,8 @@ final class RecycleShelf implements AutoCloseable {
   private final int maxIdlePerKey;
   private final Consumer<SandboxContainer> retire;
   private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> scrubbing =
+      new ConcurrentHashMap<>();
   private final ScheduledExecutorService janitor =
       Executors.newSingleThreadScheduledExecutor(
           DaemonThreads.named("sandbox-recycle-janitor"));
@@ -32,9 +34,29 @@ final class RecycleShelf implements AutoCloseable {
     janitor.scheduleWithFixedDelay(this::retireIdle, period, period, TimeUnit.SECONDS);
   }
 
-  /** A clean container that served this tenant's jobs of this runtime before, or null. */
-  SandboxContainer take(String tenant, String poolKey) {
-    ConcurrentLinkedDeque<SandboxContainer> queue = idle.get(key(tenant, poolKey));
+  /**
+   * A clean container that served this tenant's jobs of this runtime before, or null. When none
+   * is idle but one is being scrubbed (a few milliseconds after its job's result), waits up to
+   * MAX_WAIT for it: much cheaper than starting a container, which costs the engine ~0.3 s.
+   */
+  SandboxContainer take(String tenant, String poolKey, java.time.Duration maxWait) {
+    String key = key(tenant, poolKey);
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (true) {
+      SandboxContainer container = poll(key);
+      if (container != null) {
+        return container;
+      }
+      java.util.concurrent.atomic.AtomicInteger pending = scrubbing.get(key);
+      if (closed || pending == null || pending.get() <= 0 || System.nanoTime() >= deadline) {
+        return null;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  private SandboxContainer poll(String key) {
+    ConcurrentLinkedDeque<SandboxContainer> queue = idle.get(key);
     if (queue == null) {
       return null;
     }
@@ -48,8 +70,31 @@ final class RecycleShelf implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Shelves the container once SCRUBBED completes (the launcher's "clean" marker), or retires it
+   * when that fails or takes longer than the policy allows.
+   */
+  void putWhenScrubbed(
+      String tenant, SandboxContainer container, java.util.concurrent.CompletableFuture<Void> scrubbed) {
+    java.util.concurrent.atomic.AtomicInteger pending =
+        scrubbing.computeIfAbsent(
+            key(tenant, container.poolKey()), k -> new java.util.concurrent.atomic.AtomicInteger());
+    pending.incrementAndGet();
+    scrubbed
+        .orTimeout(policy.cleanTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (clean, error) -> {
+              if (error == null) {
+                put(tenant, container);
+              } else {
+                retire.accept(container);
+              }
+              pending.decrementAndGet();
+            });
+  }
+
   /** Keeps a scrubbed container for the tenant's next job, or retires it when full or closed. */
-  void put(String tenant, SandboxContainer container) {
+  private void put(String tenant, SandboxContainer container) {
     ConcurrentLinkedDeque<SandboxContainer> queue =
         idle.computeIfAbsent(key(tenant, container.poolKey()), k -> new ConcurrentLinkedDeque<>());
     if (closed

@@ -96,7 +96,7 @@ class RecyclingIT {
     String[] lines = stdout(second).split("\n");
     assertThat(lines[0]).as("container of the second job").isEqualTo(container);
     assertThat(lines[1]).as("processes besides init and the job").isEqualTo("processes: []");
-    assertThat(lines[2]).isEqualTo("/work ['.gozo-bin', 'main.py']");
+    assertThat(lines[2]).isEqualTo("/work ['main.py']");
     assertThat(lines[3]).isEqualTo("/tmp ['.gozo-stdin']");
     assertThat(lines[4]).isEqualTo("/dev/shm []");
     assertThat(lines[5]).isEqualTo("/dev/mqueue []");
