@@ -128,10 +128,13 @@ public final class DockerSandbox implements Sandbox {
         return failure(job, e);
       }
     }
-    // Recycling needs the cgroup's own OOM count: without it a SIGKILL could not be told apart.
-    recycle = recycle && container.meter() != ResourceMeter.NONE;
+    // A launcher that stays up after the program needs the cgroup's own OOM count: without it
+    // an OOM kill could not be told from another SIGKILL (Docker reports it only at the exit).
+    boolean metered = container.meter() != ResourceMeter.NONE;
+    recycle = recycle && metered;
+    AfterExit afterExit = recycle ? AfterExit.RECYCLE : metered ? AfterExit.LINGER : AfterExit.EXIT;
     inUse.add(container);
-    JobRun run = new JobRun(docker, container, job, settings, recycle);
+    JobRun run = new JobRun(docker, container, job, settings, afterExit);
     Outcome outcome = null;
     try {
       outcome = run.execute();
@@ -154,7 +157,7 @@ public final class DockerSandbox implements Sandbox {
         // The result does not wait for the scrub; the container is shelved once it is clean.
         shelf.putWhenScrubbed(job.tenant(), container, run.cleaned());
       } else {
-        pool.discard(container);
+        pool.discardSoon(container);
       }
     }
   }

@@ -28,23 +28,22 @@ final class JobRun {
   private final SandboxContainer container;
   private final SandboxJob job;
   private final SandboxSettings settings;
-  private final boolean recycle;
+  private final AfterExit afterExit;
   private final LaunchPayload payload;
   private final OutputCapture capture;
 
-  /** RECYCLE: ask the launcher to scrub the container afterwards instead of exiting. */
   JobRun(
       DockerClient docker,
       SandboxContainer container,
       SandboxJob job,
       SandboxSettings settings,
-      boolean recycle) {
+      AfterExit afterExit) {
     this.docker = docker;
     this.container = container;
     this.job = job;
     this.settings = settings;
-    this.recycle = recycle;
-    this.payload = LaunchPayload.of(job, recycle);
+    this.afterExit = afterExit;
+    this.payload = LaunchPayload.of(job, afterExit);
     this.capture =
         new OutputCapture(
             payload.nonce(), job.compileLimits().outputBytes(), job.runLimits().outputBytes());
@@ -111,10 +110,10 @@ final class JobRun {
       cpuMs = clock.cpuMs();
       peakBytes = container.meter().peakMemoryBytes();
       exit = ContainerExit.of(capture.exited().join(), container.meter().oomKilled());
-      if (exit.signal() == 9 && !exit.oomKilled() && !recycle) {
+      if (exit.signal() == 9 && !exit.oomKilled() && !afterExit.launcherStays()) {
         // SIGKILL that we did not send: most likely the OOM killer. Ask Docker as well (the
-        // launcher exits right after its marker, so this wait is short). A recycling launcher
-        // stays up; the cgroup's own OOM count, read above, decides there.
+        // launcher exits right after its marker, so this wait is short). A launcher that stays
+        // up is only used with a cgroup meter, whose OOM count, read above, decides.
         ContainerExit confirmed = awaitExit();
         exit = new ContainerExit(exit.exitCode(), exit.signal(), confirmed.oomKilled());
       }

@@ -30,11 +30,11 @@ public final class LaunchPayload {
   }
 
   public static LaunchPayload of(SandboxJob job) {
-    return of(job, false);
+    return of(job, AfterExit.EXIT);
   }
 
-  /** RECYCLE asks the launcher to scrub the container after the program and wait for another job. */
-  public static LaunchPayload of(SandboxJob job, boolean recycle) {
+  /** AFTER_EXIT tells the launcher what to do once the program exited. */
+  static LaunchPayload of(SandboxJob job, AfterExit afterExit) {
     byte[] nonceBytes = new byte[16];
     RANDOM.nextBytes(nonceBytes);
     String nonce = HexFormat.of().formatHex(nonceBytes);
@@ -55,7 +55,7 @@ public final class LaunchPayload {
         .append(' ')
         .append(job.args().size())
         .append(' ')
-        .append(recycle ? '1' : '0')
+        .append(afterExit.code())
         .append('\n');
     Base64.Encoder base64 = Base64.getEncoder();
     for (String arg : job.args()) {

@@ -44,6 +44,8 @@ final class WarmPool implements AutoCloseable {
           2,
           DaemonThreads.named("sandbox-pool"));
   private volatile boolean closed;
+  private static final java.time.Duration REMOVAL_DELAY = java.time.Duration.ofMillis(100);
+  private final java.util.Set<SandboxContainer> retiring = ConcurrentHashMap.newKeySet();
 
   WarmPool(ContainerFactory factory, int warmPerRuntime, int maxWarm, java.time.Duration idleTtl) {
     this.factory = factory;
@@ -65,7 +67,7 @@ final class WarmPool implements AutoCloseable {
       SandboxContainer container;
       while ((container = queue.pollFirst()) != null) {
         if (container.alive()) {
-          refill(runtime, limits);
+          refillAfterTake(runtime, limits, !queue.isEmpty());
           return container;
         }
         discard(container);
@@ -86,6 +88,24 @@ final class WarmPool implements AutoCloseable {
     AtomicInteger busy = running.get(container.poolKey());
     if (busy != null) {
       busy.decrementAndGet();
+    }
+  }
+
+  /**
+   * Tops the pool up after a take. While another warm container is still waiting, the refill
+   * starts {@link #REMOVAL_DELAY} later, after the job that just started will most likely have
+   * finished: starting a container keeps the engine busy on both CPUs of a small machine for a
+   * few hundred milliseconds, which would slow the job down. An empty pool refills at once.
+   */
+  private void refillAfterTake(Runtime runtime, ContainerLimits limits, boolean stillWarm) {
+    if (!stillWarm) {
+      refill(runtime, limits);
+      return;
+    }
+    try {
+      janitor.schedule(() -> refill(runtime, limits), REMOVAL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: no refill
     }
   }
 
@@ -147,6 +167,28 @@ final class WarmPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes a used container after {@link #REMOVAL_DELAY}, by which time its job's result is
+   * published: the engine's teardown work then does not compete with the job's last steps on a
+   * small machine. A lingering launcher has already killed the job's processes.
+   */
+  void discardSoon(SandboxContainer container) {
+    retiring.add(container);
+    try {
+      janitor.schedule(
+          () -> {
+            if (retiring.remove(container)) {
+              discard(container);
+            }
+          },
+          REMOVAL_DELAY.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      retiring.remove(container);
+      discard(container);
+    }
+  }
+
   /** Removes a used or broken container in the background. */
   void discard(SandboxContainer container) {
     container.detach();
@@ -170,6 +212,11 @@ final class WarmPool implements AutoCloseable {
     }
     closed = true;
     janitor.shutdownNow();
+    for (SandboxContainer container : retiring) {
+      if (retiring.remove(container)) {
+        discard(container);
+      }
+    }
     drain();
     background.shutdown();
     try {

@@ -3,16 +3,18 @@
 # the program itself becomes the process whose exit status the container reports.
 #
 # Protocol (all written by the worker on the attached stdin):
-#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc> <recycle: 0|1>\n
+#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc> <after-exit: 0 exit|1 recycle|2 linger>\n
 #   <argc lines: one base64-encoded argument each>
 #   <compile command or empty line>\n
 #   <run command>\n
 #   <tar archive of the files> <stdin bytes>
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
-# With recycle=1 (tenants that opted in, see docs/security.md) the launcher does not exit after
-# the program: it kills every other process of the container, empties every writable place,
-# checks that nothing is left, reports "clean" and waits for the next job. Anything else ends
-# the container, and the worker discards it.
+# After the program: 0 = exit (the container ends). 2 = linger: kill every other process and
+# wait for the worker to remove the container (it does so once the result is out, so the
+# engine's teardown does not slow the result down). 1 = recycle (tenants that opted in, see
+# docs/security.md): kill every other process, empty every writable place, check that nothing
+# is left, report "clean" and wait for the next job. Anything unexpected ends the container,
+# and the worker discards it.
 # Markers "\n\0GOZO:<nonce>:<event>\n" on stdout and stderr separate setup, compile and run
 # output and report the program's exit. The nonce lives only in this shell's memory, which
 # the program cannot read: this shell is non-dumpable (below) and the seccomp profile refuses
@@ -89,7 +91,7 @@ ipc_empty() {
   return 0
 }
 while :; do
-  IFS=' ' read -r magic nonce tar_size stdin_size argc recycle || exit 90
+  IFS=' ' read -r magic nonce tar_size stdin_size argc after_exit || exit 90
   [ "$magic" = GOZO1 ] || exit 90
   set --
   i=0
@@ -125,7 +127,15 @@ while :; do
   # 128+N for a signal); verdicts about limits never depend on it.
   sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
   marker "exit:$?"
-  [ "${recycle:-0}" = 1 ] || exit 0
+  case "${after_exit:-0}" in
+    1) ;;
+    2)
+      kill_leftovers > /dev/null 2>&1
+      IFS= read -r _ # until the worker closes stdin or removes the container
+      exit 0
+      ;;
+    *) exit 0 ;;
+  esac
   kill_leftovers > /dev/null 2>&1 || exit 93
   wipe_writable > /dev/null 2>&1 || exit 94
   marker clean
