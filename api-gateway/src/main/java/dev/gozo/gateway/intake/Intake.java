@@ -190,20 +190,18 @@ public final class Intake {
             });
   }
 
-  private Submission accepted(ExecuteJob job) {
-    return store
-        .find(job.getJobId(), job.getTenant())
-        .<Submission>map(Submission.Accepted::new)
-        .orElseGet(
-            // Only if the store dropped it already (an absurdly small store): describe it anyway.
-            () ->
-                new Submission.Accepted(
-                    dev.gozo.gateway.results.JobState.queued(
-                        job.getJobId(),
-                        job.getTenant(),
-                        job.getLanguage(),
-                        job.getVersion(),
-                        job.getSubmittedAtMs())));
+  /**
+   * The answer to a new submission is the job as it was accepted: QUEUED, even when a fast worker
+   * already reported it started (the contract's 202 says QUEUED; a GET shows the progress).
+   */
+  private static Submission accepted(ExecuteJob job) {
+    return new Submission.Accepted(
+        JobState.queued(
+            job.getJobId(),
+            job.getTenant(),
+            job.getLanguage(),
+            job.getVersion(),
+            job.getSubmittedAtMs()));
   }
 
   /**

@@ -103,8 +103,11 @@ public final class KafkaJobPublisher implements JobPublisher {
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "gozo-gateway-jobs");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // A few ms of batching costs little latency and lets concurrent requests share a request.
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Two ms of batching lets concurrent requests share a Kafka request. Not more: every 202
+    // waits for its batch's ack, so the linger is a floor under submission latency, and a client
+    // with N connections cannot submit faster than N / latency (measured with 64 connections:
+    // 5 ms capped us near 10,000/s; 2 ms gave 17,000/s at 3 ms p50).
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
     // Source code compresses well; lz4 is cheap on CPU.
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     // send() runs on the HTTP event loop and blocks only while it has no metadata for the topic
@@ -125,7 +128,7 @@ public final class KafkaJobPublisher implements JobPublisher {
 
   /**
    * For jobs a client waits on: no linger, so the job leaves at once. Async submissions keep the
-   * 5 ms linger of the bulk producer, which batches concurrent requests into one Kafka request.
+   * 2 ms linger of the bulk producer, which batches concurrent requests into one Kafka request.
    */
   static Properties urgentProperties(GatewayConfig config) {
     Properties props = properties(config);
