@@ -138,7 +138,7 @@ class GarbageInputTest {
             .GET()
             .build();
 
-    HttpResponse<String> response = gateway.send(request);
+    HttpResponse<String> response = gateway.sendOnOwnConnection(request);
 
     assertThat(response.statusCode()).isIn(400, 413, 414);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");

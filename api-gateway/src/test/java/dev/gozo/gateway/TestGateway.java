@@ -117,8 +117,22 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public HttpResponse<String> send(HttpRequest request) {
+    return send(http, request);
+  }
+
+  /**
+   * Sends on a connection of its own, for requests after which the server closes the connection
+   * (a request line it cannot parse): on the shared client, the next request could pick up that
+   * connection from the pool just as it closes and fail with "received no bytes".
+   */
+  public HttpResponse<String> sendOnOwnConnection(HttpRequest request) {
+    HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return send(own, request);
+  }
+
+  private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("request to the gateway failed: " + request, e);
     } catch (InterruptedException e) {

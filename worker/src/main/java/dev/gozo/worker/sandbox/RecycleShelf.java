@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  */
 final class RecycleShelf implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecycleShelf.class);
+
   private final RecyclePolicy policy;
   private final int maxIdlePerKey;
   private final Consumer<SandboxContainer> retire;
@@ -87,6 +89,9 @@ final class RecycleShelf implements AutoCloseable {
               if (error == null) {
                 put(tenant, container);
               } else {
+                LOG.warn(
+                    "sandbox {} did not report itself clean within {} ms ({}); removing it",
+                    container.id(), policy.cleanTimeout().toMillis(), error.toString());
                 retire.accept(container);
               }
               pending.decrementAndGet();

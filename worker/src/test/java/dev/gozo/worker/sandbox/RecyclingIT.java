@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class RecyclingIT {
 
-  private static final String RECYCLING = "recycling-tenant";
-  private static final String OTHER_RECYCLING = "other-recycling-tenant";
+  // One tenant per test, so that each test's shelf holds only the containers it made.
+  private static final String SCRUBBED = "tenant-scrubbed";
+  private static final String ISOLATED = "tenant-isolated";
+  private static final String NEIGHBOUR = "tenant-neighbour";
+  private static final String LIMITED = "tenant-limited";
+  private static final String MEASURED = "tenant-measured";
   private static final String HOSTNAME = "import socket\nprint(socket.gethostname())\n";
 
   private static SandboxHarness harness;
@@ -30,7 +34,10 @@ class RecyclingIT {
         new SandboxHarness(
             1,
             new RecyclePolicy(
-                Set.of(RECYCLING, OTHER_RECYCLING), 50, Duration.ofSeconds(30), Duration.ofSeconds(2)));
+                Set.of(SCRUBBED, ISOLATED, NEIGHBOUR, LIMITED, MEASURED),
+                50,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(2)));
   }
 
   @AfterAll
@@ -45,7 +52,7 @@ class RecyclingIT {
     var messy =
         harness
             .job("python")
-            .tenant(RECYCLING)
+            .tenant(SCRUBBED)
             .file(
                 "main.py",
                 "import os, socket\n"
@@ -70,7 +77,7 @@ class RecyclingIT {
     var inspector =
         harness
             .job("python")
-            .tenant(RECYCLING)
+            .tenant(SCRUBBED)
             .file(
                 "main.py",
                 "import os, socket\n"
@@ -106,12 +113,12 @@ class RecyclingIT {
   @Test
   void shouldNeverLetAnotherTenantUseTheContainer() {
     // given: a container that served a recycling tenant
-    Outcome first = harness.job("python").tenant(RECYCLING).file("main.py", HOSTNAME).run();
+    Outcome first = harness.job("python").tenant(ISOLATED).file("main.py", HOSTNAME).run();
     String container = stdout(first).trim();
-    awaitRecycledRun(harness.job("python").tenant(RECYCLING).file("main.py", HOSTNAME), container);
+    awaitRecycledRun(harness.job("python").tenant(ISOLATED).file("main.py", HOSTNAME), container);
 
     // when: another recycling tenant and a tenant that did not opt in run jobs
-    String other = stdout(harness.job("python").tenant(OTHER_RECYCLING).file("main.py", HOSTNAME).run());
+    String other = stdout(harness.job("python").tenant(NEIGHBOUR).file("main.py", HOSTNAME).run());
     String plain = stdout(harness.job("python").tenant("not-opted-in").file("main.py", HOSTNAME).run());
 
     // then
@@ -137,7 +144,7 @@ class RecyclingIT {
     Outcome limited =
         harness
             .job("python")
-            .tenant(RECYCLING)
+            .tenant(LIMITED)
             .file("main.py", HOSTNAME + "import sys, time\nsys.stdout.flush()\ntime.sleep(60)\n")
             .wallMs(1000)
             .run();
@@ -145,7 +152,7 @@ class RecyclingIT {
     String container = stdout(limited).trim();
 
     // when: the tenant's next jobs run
-    String next = stdout(harness.job("python").tenant(RECYCLING).file("main.py", HOSTNAME).run());
+    String next = stdout(harness.job("python").tenant(LIMITED).file("main.py", HOSTNAME).run());
 
     // then
     assertThat(next.trim()).isNotEqualTo(container);
@@ -163,7 +170,7 @@ class RecyclingIT {
     Outcome big =
         harness
             .job("python")
-            .tenant(OTHER_RECYCLING)
+            .tenant(MEASURED)
             .file("main.py", HOSTNAME + "x = b'x' * (200 * 1024 * 1024)\n")
             .memoryMb(512)
             .run();
@@ -174,7 +181,7 @@ class RecyclingIT {
     // when: its next job allocates next to nothing
     Outcome small =
         awaitRecycledRun(
-            harness.job("python").tenant(OTHER_RECYCLING).file("main.py", HOSTNAME), container);
+            harness.job("python").tenant(MEASURED).file("main.py", HOSTNAME), container);
 
     // then: the small job's peak is its own
     assertThat(small.run().memoryBytes()).isLessThan(100L * 1024 * 1024);
