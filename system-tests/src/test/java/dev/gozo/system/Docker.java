@@ -15,6 +15,26 @@ final class Docker {
     return lines("ps", "-aq", "--filter", "label=dev.gozo.owner=" + ownerId);
   }
 
+  /** Removes every container whose dev.gozo.owner label starts with PREFIX. */
+  static void removeContainersOfOwnersStartingWith(String prefix) {
+    List<String> ids =
+        lines("ps", "-a", "--filter", "label=dev.gozo.owner", "--format", "{{.ID}} {{.Label \"dev.gozo.owner\"}}")
+            .stream()
+            .map(line -> line.split(" ", 2))
+            .filter(parts -> parts.length == 2 && parts[1].startsWith(prefix))
+            .map(parts -> parts[0])
+            .toList();
+    if (!ids.isEmpty()) {
+      String[] command = new String[ids.size() + 2];
+      command[0] = "rm";
+      command[1] = "-f";
+      for (int i = 0; i < ids.size(); i++) {
+        command[i + 2] = ids.get(i);
+      }
+      lines(command);
+    }
+  }
+
   private static List<String> lines(String... args) {
     String[] command = new String[args.length + 1];
     command[0] = "docker";

@@ -194,6 +194,9 @@ final class SystemUnderTest implements AutoCloseable {
     if (broker != null) {
       broker.close();
     }
+    // A worker a test killed with -9 and never restarted leaves its sandboxes (its next life
+    // would sweep them); the suite must not leave them to the machine.
+    Docker.removeContainersOfOwnersStartingWith(prefix + "-");
     deleteRecursively(workDir);
   }
 
