@@ -89,17 +89,18 @@ final class JobRun {
                 ? "the compiler ran out of memory (limit " + job.compileLimits().memoryMb() + " MiB)"
                 : "compilation failed with exit code " + status);
       }
-      applyLimits(job.runLimits());
-      container.send("run\n".getBytes(StandardCharsets.US_ASCII));
-    } else {
-      applyLimits(job.runLimits());
-      container.send(payload.bytes());
     }
+    applyLimits(job.runLimits());
+    // The run step's CPU counts from before the launcher is told to go (its few milliseconds of
+    // unpacking count against the program, never the other way round); its wall time from the
+    // moment the "ready" marker arrived, not from when this thread woke up to see it.
+    long cpuBeforeRun = container.meter().cpuNanos();
+    container.send(job.compiled() ? "run\n".getBytes(StandardCharsets.US_ASCII) : payload.bytes());
     if (!awaitReady(capture)) {
       return new Outcome.InternalError(
           "the sandbox did not start the program: " + abbreviate(capture.setupNoise()));
     }
-    StepClock clock = new StepClock(container.meter());
+    StepClock clock = new StepClock(container.meter(), capture.readyAtNanos(), cpuBeforeRun);
     LimitHit hit = watch(clock, job.runLimits(), capture.exited(), capture.outputLimitHit());
     ContainerExit exit;
     long cpuMs;

@@ -27,6 +27,7 @@ final class OutputCapture {
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
   private final CompletableFuture<Void> cleaned = new CompletableFuture<>();
   private volatile int exitStatus = -1;
+  private volatile long readyAtNanos;
   private volatile int compileStatus = -1;
 
   OutputCapture(String nonce, long compileOutputLimit, long runOutputLimit) {
@@ -44,6 +45,11 @@ final class OutputCapture {
   /** Completes when the program is about to start. */
   CompletableFuture<Void> ready() {
     return ready;
+  }
+
+  /** System.nanoTime() when the first "ready" marker arrived (0 before). */
+  long readyAtNanos() {
+    return readyAtNanos;
   }
 
   /**
@@ -234,6 +240,9 @@ final class OutputCapture {
       stream.running = true;
       // The program starts right after the launcher wrote this; the first stream to bring it
       // starts the clock (the other may be delayed behind a frame of the program's output).
+      if (!ready.isDone()) {
+        readyAtNanos = System.nanoTime();
+      }
       ready.complete(null);
     } else if (event.startsWith("exit:")) {
       stream.finished = true;

@@ -8,9 +8,17 @@ final class StepClock {
   private final long startCpuNanos;
 
   StepClock(ResourceMeter meter) {
+    this(meter, System.nanoTime(), meter.cpuNanos());
+  }
+
+  /**
+   * A step that began at START_NANOS (System.nanoTime) with the container's CPU counter at
+   * START_CPU_NANOS, both taken before the job's thread got round to creating the clock.
+   */
+  StepClock(ResourceMeter meter, long startNanos, long startCpuNanos) {
     this.meter = meter;
-    this.startNanos = System.nanoTime();
-    this.startCpuNanos = meter.cpuNanos();
+    this.startNanos = startNanos;
+    this.startCpuNanos = startCpuNanos;
   }
 
   long wallMs() {
