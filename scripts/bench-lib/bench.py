@@ -351,6 +351,8 @@ def phase_sync(url, key):
             warmup_errors.append(str(result)[:200])
     out = {"warmup_errors": warmup_errors}
     for name, pause in (("back_to_back", 0), ("paced", think_ms / 1000)):
+        # Each series starts from a refilled pool, not from what the previous one left.
+        time.sleep(3)
         say(f"sync: {n} sequential requests, {'no pause' if not pause else f'{think_ms} ms think time'}")
         times, errors, run_wall = [], [], []
         deadline = time.monotonic() + 300
