@@ -339,6 +339,26 @@ def phase_languages(url, key):
     return {"runtimes": rows}
 
 
+def sequential_series(client, n, pause):
+    """N print(1) jobs one after the other with PAUSE seconds between them (bounded by 300 s)."""
+    times, errors, run_wall = [], [], []
+    deadline = time.monotonic() + 300
+    for _ in range(n):
+        if time.monotonic() > deadline:
+            break
+        ok, elapsed, result = run_job(client, PRINT_ONE)
+        if ok and print_one_ok(result):
+            times.append(elapsed)
+            run_wall.append(result["run"].get("wallTimeMs") or 0)
+        else:
+            errors.append(str(result)[:200])
+        if pause:
+            time.sleep(pause)
+    return {"think_ms": int(pause * 1000), "errors": len(errors),
+            "first_error": errors[0] if errors else None,
+            "program_wall_p50_ms": percentile(run_wall, 50), **summary(times)}
+
+
 def phase_sync(url, key):
     n = env_int("BENCH_SYNC_N", 100)
     think_ms = env_int("BENCH_THINK_MS", 150)
@@ -354,22 +374,7 @@ def phase_sync(url, key):
         # Each series starts from a refilled pool, not from what the previous one left.
         time.sleep(3)
         say(f"sync: {n} sequential requests, {'no pause' if not pause else f'{think_ms} ms think time'}")
-        times, errors, run_wall = [], [], []
-        deadline = time.monotonic() + 300
-        for _ in range(n):
-            if time.monotonic() > deadline:
-                break
-            ok, elapsed, result = run_job(client, PRINT_ONE)
-            if ok and print_one_ok(result):
-                times.append(elapsed)
-                run_wall.append(result["run"].get("wallTimeMs") or 0)
-            else:
-                errors.append(str(result)[:200])
-            if pause:
-                time.sleep(pause)
-        out[name] = {"think_ms": int(pause * 1000), "errors": len(errors),
-                     "first_error": errors[0] if errors else None,
-                     "program_wall_p50_ms": percentile(run_wall, 50), **summary(times)}
+        out[name] = sequential_series(client, n, pause)
     client.close()
     return out
 
@@ -404,18 +409,8 @@ def phase_recycling(url, key):
     say(f"recycling: 5 warm-up requests, then {n} back-to-back sequential requests")
     for _ in range(5):
         run_job(client, PRINT_ONE)
-    times, errors = [], []
-    deadline = time.monotonic() + 300
-    for _ in range(n):
-        if time.monotonic() > deadline:
-            break
-        ok, elapsed, result = run_job(client, PRINT_ONE)
-        if ok and print_one_ok(result):
-            times.append(elapsed)
-        else:
-            errors.append(str(result)[:200])
+    sync = sequential_series(client, n, 0)
     client.close()
-    sync = {"errors": len(errors), "first_error": errors[0] if errors else None, **summary(times)}
     throughput, _ = phase_throughput(url, key, sample_rss=False)
     return {"sync": sync, "throughput": throughput}
 

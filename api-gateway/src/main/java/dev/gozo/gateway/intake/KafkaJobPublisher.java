@@ -58,14 +58,6 @@ public final class KafkaJobPublisher implements JobPublisher {
   public static final byte[] QUEUED_KIND = "queued".getBytes(StandardCharsets.US_ASCII);
 
   private final Producer<byte[], byte[]> producer;
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
   private final Producer<byte[], byte[]> urgentProducer;
   private final String jobsTopic;
   private final String eventsTopic;
@@ -162,8 +154,8 @@ public final class KafkaJobPublisher implements JobPublisher {
       // send() throws (rather than failing the future) for some errors, e.g. after close().
       durable.completeExceptionally(e);
     }
-    // Announce only a job that is durable; never a job that failed. Sent from another thread,
-    // because the callback above runs on the producer's I/O thread, where a send could block.
+    // Announce only a job that is durable; never a job that failed. Sent from one thread of its
+    // own: a send can block (max.block.ms) and must hold up neither completions nor the caller.
     durable.thenRunAsync(() -> announce(job.getJobId(), key, queued), ANNOUNCER);
     return durable;
   }
@@ -194,6 +186,14 @@ public final class KafkaJobPublisher implements JobPublisher {
     } catch (RuntimeException e) {
       LOG.debug("metadata warm-up failed: {}", e.toString());
     }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   @PreDestroy

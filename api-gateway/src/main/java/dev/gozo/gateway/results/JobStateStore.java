@@ -86,12 +86,12 @@ public final class JobStateStore {
     apply(JobState.finished(result));
   }
 
-  /** The job, if it is known and owned by {@code tenant}; another tenant's job is not found. */
   /** Whether anything is recorded about the job (without counting as a use). */
   public synchronized boolean knows(String jobId) {
     return jobs.containsKey(jobId);
   }
 
+  /** The job, if it is known and owned by {@code tenant}; another tenant's job is not found. */
   public Optional<JobState> find(String jobId, String tenant) {
     synchronized (this) {
       JobState state = jobs.get(jobId);

@@ -57,9 +57,9 @@ final class SandboxContainer {
     return jobsServed.get();
   }
 
-  /** Counts a job that ended and returns how many this container has served. */
-  int jobEnded() {
-    return jobsServed.incrementAndGet();
+  /** Counts a job that ended. */
+  void jobEnded() {
+    jobsServed.incrementAndGet();
   }
 
   void markIdle() {
