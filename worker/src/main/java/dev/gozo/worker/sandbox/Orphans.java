@@ -1,11 +1,13 @@
 package dev.gozo.worker.sandbox;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,27 +23,15 @@ public final class Orphans {
 
   /** Returns how many containers were removed. */
   public static int sweep(DockerClient docker, String ownerId, Duration staleAfter) {
-    List<Container> sandboxes =
-        docker
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(java.util.Map.of(ContainerFactory.ROLE_LABEL, "sandbox"))
-            .exec();
     long staleBefore = Instant.now().minus(staleAfter).getEpochSecond();
-    int removed = 0;
-    for (Container container : sandboxes) {
-      String owner = container.getLabels().get(ContainerFactory.OWNER_LABEL);
-      boolean mine = ownerId.equals(owner);
-      boolean stale = container.getCreated() != null && container.getCreated() < staleBefore;
-      if (mine || stale) {
-        try {
-          docker.removeContainerCmd(container.getId()).withForce(true).exec();
-          removed++;
-        } catch (NotFoundException e) {
-          // someone else removed it first
-        }
-      }
-    }
+    List<Container> orphans =
+        listLabelled(docker, ContainerFactory.ROLE_LABEL, "sandbox").stream()
+            .filter(
+                container ->
+                    ownerId.equals(container.getLabels().get(ContainerFactory.OWNER_LABEL))
+                        || container.getCreated() != null && container.getCreated() < staleBefore)
+            .toList();
+    int removed = forceRemove(docker, orphans);
     if (removed > 0) {
       LOG.info("removed {} orphaned sandbox containers", removed);
     }
@@ -57,12 +47,7 @@ public final class Orphans {
   public static boolean removeAllOwnedBy(DockerClient docker, String ownerId, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
-      List<Container> left =
-          docker
-              .listContainersCmd()
-              .withShowAll(true)
-              .withLabelFilter(java.util.Map.of(ContainerFactory.OWNER_LABEL, ownerId))
-              .exec();
+      List<Container> left = listLabelled(docker, ContainerFactory.OWNER_LABEL, ownerId);
       if (left.isEmpty()) {
         return true;
       }
@@ -70,15 +55,8 @@ public final class Orphans {
         LOG.warn("{} sandbox containers still listed after stop: {}", left.size(), left.stream().map(Container::getId).toList());
         return false;
       }
-      for (Container container : left) {
-        if (!"removing".equals(container.getState())) {
-          try {
-            docker.removeContainerCmd(container.getId()).withForce(true).exec();
-          } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
-            // gone already, or its removal is under way: the next listing tells
-          }
-        }
-      }
+      forceRemove(
+          docker, left.stream().filter(container -> !"removing".equals(container.getState())).toList());
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -86,5 +64,23 @@ public final class Orphans {
         return false;
       }
     }
+  }
+
+  private static List<Container> listLabelled(DockerClient docker, String label, String value) {
+    return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(label, value)).exec();
+  }
+
+  /** Force-removes the containers; returns how many this call removed. */
+  private static int forceRemove(DockerClient docker, List<Container> containers) {
+    int removed = 0;
+    for (Container container : containers) {
+      try {
+        docker.removeContainerCmd(container.getId()).withForce(true).exec();
+        removed++;
+      } catch (NotFoundException | ConflictException e) {
+        // gone already, or its removal is under way elsewhere
+      }
+    }
+    return removed;
   }
 }

@@ -1,12 +1,18 @@
 package dev.gozo.worker.sandbox;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Used, scrubbed containers waiting for the next job of the same tenant and runtime (recycling
@@ -15,17 +21,14 @@ import java.util.function.Consumer;
  */
 final class RecycleShelf implements AutoCloseable {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecycleShelf.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RecycleShelf.class);
 
   private final RecyclePolicy policy;
   private final int maxIdlePerKey;
   private final Consumer<SandboxContainer> retire;
-  private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> scrubbing =
-      new ConcurrentHashMap<>();
+  private final Map<String, Compartment> compartments = new ConcurrentHashMap<>();
   private final ScheduledExecutorService janitor =
-      Executors.newSingleThreadScheduledExecutor(
-          DaemonThreads.named("sandbox-recycle-janitor"));
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sandbox-recycle-janitor"));
   private volatile boolean closed;
 
   RecycleShelf(RecyclePolicy policy, int maxIdlePerKey, Consumer<SandboxContainer> retire) {
@@ -39,92 +42,55 @@ final class RecycleShelf implements AutoCloseable {
   /**
    * A clean container that served this tenant's jobs of this runtime before, or null. When none
    * is idle but one is being scrubbed (a few milliseconds after its job's result), waits up to
-   * MAX_WAIT for it: much cheaper than starting a container, which costs the engine ~0.3 s.
+   * maxWait for it: much cheaper than starting a container, which costs the engine ~0.3 s.
    */
-  SandboxContainer take(String tenant, String poolKey, java.time.Duration maxWait) {
-    String key = key(tenant, poolKey);
-    long deadline = System.nanoTime() + maxWait.toNanos();
-    while (true) {
-      SandboxContainer container = poll(key);
-      if (container != null) {
-        return container;
-      }
-      java.util.concurrent.atomic.AtomicInteger pending = scrubbing.get(key);
-      if (closed || pending == null || pending.get() <= 0 || System.nanoTime() >= deadline) {
-        return null;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-    }
-  }
-
-  private SandboxContainer poll(String key) {
-    ConcurrentLinkedDeque<SandboxContainer> queue = idle.get(key);
-    if (queue == null) {
+  SandboxContainer take(String tenant, String poolKey, Duration maxWait) {
+    Compartment compartment = compartments.get(key(tenant, poolKey));
+    if (compartment == null || closed) {
       return null;
     }
-    SandboxContainer container;
-    while ((container = queue.pollLast()) != null) {
-      if (container.alive()) {
-        return container;
-      }
-      retire.accept(container);
+    List<SandboxContainer> dead = new ArrayList<>();
+    try {
+      return compartment.take(System.nanoTime() + maxWait.toNanos(), dead);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      dead.forEach(retire);
     }
-    return null;
   }
 
   /**
-   * Shelves the container once SCRUBBED completes (the launcher's "clean" marker), or retires it
-   * when that fails or takes longer than the policy allows.
+   * Shelves the container once {@code scrubbed} completes (the launcher's "clean" marker), or
+   * retires it when that fails or takes longer than the policy allows.
    */
-  void putWhenScrubbed(
-      String tenant, SandboxContainer container, java.util.concurrent.CompletableFuture<Void> scrubbed) {
-    java.util.concurrent.atomic.AtomicInteger pending =
-        scrubbing.computeIfAbsent(
-            key(tenant, container.poolKey()), k -> new java.util.concurrent.atomic.AtomicInteger());
-    pending.incrementAndGet();
+  void putWhenScrubbed(String tenant, SandboxContainer container, CompletableFuture<Void> scrubbed) {
+    Compartment compartment =
+        compartments.computeIfAbsent(key(tenant, container.poolKey()), k -> new Compartment());
+    compartment.scrubStarted();
     scrubbed
         .orTimeout(policy.cleanTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
             (clean, error) -> {
-              if (error == null) {
-                put(tenant, container);
-              } else {
+              if (error != null) {
                 LOG.warn(
-                    "sandbox {} did not report itself clean within {} ms ({}); removing it",
+                    "sandbox {} was not reported clean (limit {} ms): {}; removing it",
                     container.id(), policy.cleanTimeout().toMillis(), error.toString());
+              }
+              boolean reusable = error == null && !closed && mayServeAgain(container);
+              if (!compartment.scrubEnded(reusable ? container : null, maxIdlePerKey)) {
                 retire.accept(container);
               }
-              pending.decrementAndGet();
             });
   }
 
-  /** Keeps a scrubbed container for the tenant's next job, or retires it when full or closed. */
-  private void put(String tenant, SandboxContainer container) {
-    ConcurrentLinkedDeque<SandboxContainer> queue =
-        idle.computeIfAbsent(key(tenant, container.poolKey()), k -> new ConcurrentLinkedDeque<>());
-    if (closed
-        || !container.alive()
-        || container.jobsServed() >= policy.maxJobsPerContainer()
-        || queue.size() >= maxIdlePerKey) {
-      retire.accept(container);
-      return;
-    }
-    container.markIdle();
-    queue.addLast(container);
-    if (closed && queue.remove(container)) {
-      retire.accept(container);
-    }
+  private boolean mayServeAgain(SandboxContainer container) {
+    return container.alive() && container.jobsServed() < policy.maxJobsPerContainer();
   }
 
   private void retireIdle() {
     long ttl = policy.idleTtl().toNanos();
-    for (ConcurrentLinkedDeque<SandboxContainer> queue : idle.values()) {
-      for (SandboxContainer container : queue) {
-        if ((container.idleNanos() >= ttl || !container.alive()) && queue.remove(container)) {
-          retire.accept(container);
-        }
-      }
-    }
+    compartments.values().forEach(compartment -> compartment.removeIdle(ttl).forEach(retire));
   }
 
   private static String key(String tenant, String poolKey) {
@@ -135,11 +101,76 @@ final class RecycleShelf implements AutoCloseable {
   public void close() {
     closed = true;
     janitor.shutdownNow();
-    for (ConcurrentLinkedDeque<SandboxContainer> queue : idle.values()) {
-      SandboxContainer container;
-      while ((container = queue.pollFirst()) != null) {
-        retire.accept(container);
+    compartments.values().forEach(compartment -> compartment.close().forEach(retire));
+  }
+
+  /**
+   * One tenant's containers of one runtime: the idle ones, and how many are being scrubbed. A
+   * take that waits for a scrub is woken when it ends, whichever way it ends.
+   */
+  private static final class Compartment {
+
+    private final ArrayDeque<SandboxContainer> idle = new ArrayDeque<>();
+    private int scrubbing;
+    private boolean closed;
+
+    synchronized void scrubStarted() {
+      scrubbing++;
+    }
+
+    /**
+     * The scrub of a container ended; the container, if given, is shelved unless the compartment
+     * is full or closed. Returns whether it was shelved.
+     */
+    synchronized boolean scrubEnded(SandboxContainer cleanOrNull, int maxIdle) {
+      scrubbing--;
+      notifyAll();
+      if (cleanOrNull == null || closed || idle.size() >= maxIdle) {
+        return false;
       }
+      cleanOrNull.markIdle();
+      idle.addLast(cleanOrNull);
+      return true;
+    }
+
+    /** The most recently used live container, waiting for a scrub in progress until deadline. */
+    synchronized SandboxContainer take(long deadlineNanos, List<SandboxContainer> dead)
+        throws InterruptedException {
+      while (true) {
+        SandboxContainer container;
+        while ((container = idle.pollLast()) != null) {
+          if (container.alive()) {
+            return container;
+          }
+          dead.add(container);
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (closed || scrubbing <= 0 || left <= 0) {
+          return null;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+
+    synchronized List<SandboxContainer> removeIdle(long ttlNanos) {
+      List<SandboxContainer> removed = new ArrayList<>();
+      idle.removeIf(
+          container -> {
+            boolean stale = container.idleNanos() >= ttlNanos || !container.alive();
+            if (stale) {
+              removed.add(container);
+            }
+            return stale;
+          });
+      return removed;
+    }
+
+    synchronized List<SandboxContainer> close() {
+      closed = true;
+      notifyAll();
+      List<SandboxContainer> all = new ArrayList<>(idle);
+      idle.clear();
+      return all;
     }
   }
 }
