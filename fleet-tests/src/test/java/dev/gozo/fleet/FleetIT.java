@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -106,17 +105,23 @@ class FleetIT {
     }
     long submitted = System.nanoTime();
 
-    // when: one worker is killed while it has just started a 3 s job ...
-    String heldByKilled =
-        awaitSleeperRunningOn(KILLED, sleepers, jobs.keySet(), Duration.ofMillis(1500));
+    // when: one worker is killed while it has just started a 3 s job, and another is stopped
+    // gracefully while it runs one (both picked at the same moment: a job picked on the second
+    // worker later could be the killed worker's own job, handed out again once its lock ran out)
+    Map<String, String> held =
+        await("sleeping jobs that just started on " + KILLED + " and on " + STOPPED)
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> freshSleepersOn(List.of(KILLED, STOPPED), sleepers, jobs.keySet()),
+                found -> found.size() == 2);
+    String heldByKilled = held.get(KILLED);
+    String heldByStopped = held.get(STOPPED);
     fleet.kill(KILLED);
     Instant killedAt = Instant.now();
     List<String> orphans = fleet.sandboxesOf(KILLED).stream().map(Container::getId).toList();
     LOG.info(
         "killed {} while it ran {}; it left {} sandbox(es)", KILLED, heldByKilled, orphans.size());
-    // ... another is stopped gracefully while it runs one ...
-    String heldByStopped =
-        awaitSleeperRunningOn(STOPPED, sleepers, jobs.keySet(), Duration.ofSeconds(3));
     CompletableFuture<Void> stopping =
         CompletableFuture.runAsync(() -> fleet.stop(STOPPED, Duration.ofSeconds(30)));
     LOG.info("stopping {} while it runs {}", STOPPED, heldByStopped);
@@ -200,29 +205,27 @@ class FleetIT {
    * Waits until WORKER runs one of the sleeping jobs, started at most FRESH ago (so it is still
    * running for a while), and returns that job's id.
    */
-  private static String awaitSleeperRunningOn(
-      String worker, Set<String> sleepers, Set<String> all, Duration fresh) {
-    return await("a sleeping job running on " + worker)
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> freshSleeperOn(worker, sleepers, all, fresh), Optional::isPresent)
-        .orElseThrow();
-  }
-
-  private static Optional<String> freshSleeperOn(
-      String worker, Set<String> sleepers, Set<String> all, Duration fresh) {
-    Instant notBefore = Instant.now().minus(fresh);
-    return views(all).entrySet().stream()
-        .filter(entry -> sleepers.contains(entry.getKey()))
-        .filter(entry -> entry.getValue().path("status").asText().equals("RUNNING"))
-        .filter(entry -> entry.getValue().path("workerId").asText().equals(worker))
-        .filter(
-            entry -> {
-              String startedAt = entry.getValue().path("startedAt").asText(null);
-              return startedAt != null && Instant.parse(startedAt).isAfter(notBefore);
-            })
-        .map(Map.Entry::getKey)
-        .findFirst();
+  /**
+   * For each of the workers, a sleeping job that it runs and that started within the last 1.5 s
+   * (so it still runs for another 1.5 s); workers without one are missing from the map.
+   */
+  private static Map<String, String> freshSleepersOn(
+      List<String> workers, Set<String> sleepers, Set<String> all) {
+    Instant notBefore = Instant.now().minus(Duration.ofMillis(1500));
+    Map<String, String> found = new LinkedHashMap<>();
+    views(all).forEach(
+        (id, view) -> {
+          String worker = view.path("workerId").asText();
+          String startedAt = view.path("startedAt").asText(null);
+          if (sleepers.contains(id)
+              && workers.contains(worker)
+              && view.path("status").asText().equals("RUNNING")
+              && startedAt != null
+              && Instant.parse(startedAt).isAfter(notBefore)) {
+            found.putIfAbsent(worker, id);
+          }
+        });
+    return found;
   }
 
   private static Map<String, JsonNode> views(Set<String> ids) {
