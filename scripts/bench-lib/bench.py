@@ -110,6 +110,18 @@ def summary(values_ms):
     }
 
 
+def cpu_seconds():
+    """CPU time the whole machine spent busy so far (all CPUs, from /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()[1:]
+        ticks = [int(x) for x in fields[:8]]
+        idle = ticks[3] + ticks[4]  # idle + iowait
+        return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return [float(x) for x in f.read().split()[:3]]
@@ -452,18 +464,24 @@ def phase_throughput(url, key, sample_rss=True):
 
     sampler_thread = threading.Thread(target=sampler, daemon=True)
     sampler_thread.start()
+    cpu_before = cpu_seconds()
     threads = [threading.Thread(target=client_loop, daemon=True) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=seconds + 60)
+    cpu_after = cpu_seconds()
     finished.set()
     sampler_thread.join(timeout=5)
     elapsed = max(last_end[0], start + 0.001) - start
+    # Whole-machine CPU (engine, broker, JVMs, sandboxes, this bench's clients) per finished job:
+    # what bounds the throughput on a small host.
+    cpu_ms_per_job = (round((cpu_after - cpu_before) * 1000 / len(times), 1)
+                      if times and cpu_before is not None and cpu_after is not None else None)
     throughput = {"clients": clients, "completed": len(times), "errors": len(errors),
                   "first_error": errors[0] if errors else None,
                   "seconds": round(elapsed, 2), "per_s": round(len(times) / elapsed, 2),
-                  **summary(times)}
+                  "cpu_ms_per_job": cpu_ms_per_job, **summary(times)}
     time.sleep(3)  # let the pool settle, then an idle sample
     idle = rss_now()
     rss = {}
@@ -634,7 +652,8 @@ def report(out_dir, parts):
         rows.append((label, f"{tp['per_s']:.2f} jobs/s", f"{ratio(tp['per_s'], loop.get('per_s'))} docker-run loop",
                      f">={factor}x docker loop",
                      verdict(target_name, None if r is None else r >= factor, f">= {factor}x the docker run loop"),
-                     f"{tp['completed']} in {tp['seconds']} s" + (f", {tp['errors']} errors" if tp.get("errors") else "")))
+                     f"{tp['completed']} in {tp['seconds']} s" + (f", {tp['errors']} errors" if tp.get("errors") else "")
+                     + (f", {tp['cpu_ms_per_job']:.0f} ms CPU/job" if tp.get("cpu_ms_per_job") else "")))
         rows.append(("  its latency", f"p50 {fmt(tp['p50_ms'])} p90 {fmt(tp['p90_ms'])} p99 {fmt(tp['p99_ms'])}",
                      f"{ratio(tp['p50_ms'], drun50)} docker run", "", "", ""))
 
