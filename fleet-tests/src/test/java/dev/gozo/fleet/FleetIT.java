@@ -202,10 +202,6 @@ class FleetIT {
   }
 
   /**
-   * Waits until WORKER runs one of the sleeping jobs, started at most FRESH ago (so it is still
-   * running for a while), and returns that job's id.
-   */
-  /**
    * For each of the workers, a sleeping job that it runs and that started within the last 1.5 s
    * (so it still runs for another 1.5 s); workers without one are missing from the map.
    */
