@@ -49,7 +49,9 @@ public final class DockerSandbox implements Sandbox {
             settings.maxWarmPerRuntime(),
             Duration.ofMinutes(2));
     this.recycling = recycling;
-    this.shelf = new RecycleShelf(recycling, settings.maxWarmPerRuntime(), pool::discard);
+    // Twice the jobs that can run at once: while some of a tenant's containers are being
+    // scrubbed, others are clean and waiting.
+    this.shelf = new RecycleShelf(recycling, 2 * settings.maxWarmPerRuntime(), pool::discard);
     this.engine =
         CircuitBreaker.of(
             "docker-engine",
@@ -112,8 +114,7 @@ public final class DockerSandbox implements Sandbox {
       return new Outcome.Unavailable("the worker is shutting down");
     }
     boolean recycle = recycling.allows(job.tenant());
-    SandboxContainer container =
-        recycle ? shelf.take(job.tenant(), WarmPool.key(job.runtime()), RECYCLED_WAIT) : null;
+    SandboxContainer container = recycle ? reusableContainer(job) : null;
     boolean fromPool = container == null;
     if (fromPool) {
       try {
@@ -160,6 +161,22 @@ public final class DockerSandbox implements Sandbox {
         pool.discardSoon(container);
       }
     }
+  }
+
+  /**
+   * For a tenant in recycling mode: one of its scrubbed containers when one is idle. Otherwise a
+   * warm container from the pool, if one is ready, is better than waiting for a scrub: the
+   * tenant's set of containers grows until a clean one is ready whenever a job arrives (with as
+   * many containers as jobs running, every job waited for the previous one's scrub). Only with no
+   * warm container either does the job wait for a scrub in progress (null: take from the pool).
+   */
+  private SandboxContainer reusableContainer(SandboxJob job) {
+    String poolKey = WarmPool.key(job.runtime());
+    SandboxContainer idle = shelf.take(job.tenant(), poolKey, Duration.ZERO);
+    if (idle != null || pool.hasWarm(job.runtime())) {
+      return idle;
+    }
+    return shelf.take(job.tenant(), poolKey, RECYCLED_WAIT);
   }
 
   /**

@@ -80,6 +80,12 @@ final class WarmPool implements AutoCloseable {
     }
   }
 
+  /** Whether a warm container of the runtime is ready right now (another take may still win it). */
+  boolean hasWarm(Runtime runtime) {
+    ConcurrentLinkedDeque<SandboxContainer> queue = idle.get(key(runtime));
+    return queue != null && !queue.isEmpty();
+  }
+
   /**
    * The job of a container this pool handed out has ended (demand sizing). The caller then removes
    * the container with {@link #discard}, or keeps it for its tenant in recycling mode.
