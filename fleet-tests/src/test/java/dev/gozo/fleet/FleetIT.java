@@ -164,7 +164,10 @@ class FleetIT {
               .isEqualTo(i + "\n");
         });
 
-    // then: the workers published exactly one result per job: none lost, none run twice
+    // then: the workers published one result per job: none lost, none run twice, except what
+    // at-least-once execution allows (docs/reliability.md): a job the killed worker finished
+    // and published just before the kill, but could not acknowledge, ran again; the API keeps
+    // the first result
     List<JobCompleted> results = ResultsTopic.readAll(fleet.kafkaBootstrapFromHost());
     Map<String, List<JobCompleted>> byJob =
         results.stream().collect(Collectors.groupingBy(JobCompleted::getJobId));
@@ -172,10 +175,13 @@ class FleetIT {
     assertThat(byJob.keySet())
         .as("jobs with a result")
         .containsExactlyInAnyOrderElementsOf(jobs.keySet());
-    assertThat(byJob)
-        .as("results per job (a job with two ran twice)")
-        .allSatisfy(
-            (id, list) -> assertThat(list).as("results of job %s: %s", id, list).hasSize(1));
+    byJob.forEach(
+        (id, list) -> {
+          if (list.size() > 1) {
+            assertRanAgainOnlyBecauseItsWorkerDiedBeforeAcknowledging(
+                id, list, killedAt, finals.get(id));
+          }
+        });
     JobCompleted redelivered = byJob.get(heldByKilled).get(0);
     LOG.info(
         "the killed worker's job finished {} ms after the kill, attempt {}, on {}",
@@ -199,6 +205,28 @@ class FleetIT {
     assertThat(fleet.sandboxesOfThisFleet())
         .as("sandbox containers of this fleet's workers after they stopped")
         .isEmpty();
+  }
+
+  /**
+   * A job with two results is allowed only as docs/reliability.md says: its first result came
+   * from the killed worker, finished before the kill (published, not yet acknowledged), and the
+   * second one from a redelivery; the API shows the first.
+   */
+  private static void assertRanAgainOnlyBecauseItsWorkerDiedBeforeAcknowledging(
+      String id, List<JobCompleted> results, Instant killedAt, JsonNode view) {
+    List<JobCompleted> ordered =
+        results.stream().sorted(java.util.Comparator.comparingLong(JobCompleted::getFinishedAtMs)).toList();
+    JobCompleted first = ordered.get(0);
+    assertThat(ordered).as("results of job %s: %s", id, ordered).hasSize(2);
+    assertThat(first.getWorkerId()).as("worker of the first result of job %s", id).isEqualTo(KILLED);
+    assertThat(first.getFinishedAtMs())
+        .as("first result of job %s finished before the kill", id)
+        .isLessThanOrEqualTo(killedAt.toEpochMilli());
+    assertThat(ordered.get(1).getDeliveryAttempt()).as("attempt of the second run of %s", id).isEqualTo(2);
+    assertThat(view.path("workerId").asText()).as("worker the API shows for job %s", id).isEqualTo(KILLED);
+    LOG.info(
+        "job {} finished on {} {} ms before the kill and ran again (at-least-once)",
+        id, KILLED, killedAt.toEpochMilli() - first.getFinishedAtMs());
   }
 
   /**

@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContainerFactory {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ContainerFactory.class);
+
   static final String OWNER_LABEL = "dev.gozo.owner";
   static final String ROLE_LABEL = "dev.gozo.role";
   static final String RUNTIME_LABEL = "dev.gozo.runtime";
@@ -66,8 +69,14 @@ final class ContainerFactory {
       }
       docker.startContainerCmd(id).exec();
       Long pid = docker.inspectContainerCmd(id).exec().getState().getPidLong();
-      container.meter(
-          CgroupMeter.forContainer(settings.cgroupRoot(), id, pid == null ? -1 : pid));
+      ResourceMeter meter =
+          CgroupMeter.forContainer(settings.cgroupRoot(), id, pid == null ? -1 : pid);
+      if (meter == ResourceMeter.NONE) {
+        LOG.warn(
+            "sandbox {} (pid {}): no cgroup found under {}; its jobs get no CPU or memory figures",
+            id, pid, settings.cgroupRoot());
+      }
+      container.meter(meter);
       return container;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

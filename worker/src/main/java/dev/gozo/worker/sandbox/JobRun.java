@@ -101,6 +101,9 @@ final class JobRun {
           "the sandbox did not start the program: " + abbreviate(capture.setupNoise()));
     }
     StepClock clock = new StepClock(container.meter(), capture.readyAtNanos(), cpuBeforeRun);
+    // One memory sample while the container surely exists (the launcher has just unpacked the
+    // files): a program that ends before the watch loop first looks still gets a peak.
+    container.meter().peakMemoryBytes();
     LimitHit hit = watch(clock, job.runLimits(), capture.exited(), capture.outputLimitHit());
     ContainerExit exit;
     long cpuMs;
