@@ -6,6 +6,7 @@ import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.worker.intake.JobProcessor;
 import dev.gozo.worker.intake.ShareGroupIntake;
 import dev.gozo.worker.intake.ShareGroupSetup;
+import dev.gozo.worker.results.ResultLookup;
 import dev.gozo.worker.results.ResultPublisher;
 import dev.gozo.worker.sandbox.DockerClients;
 import dev.gozo.worker.sandbox.DockerSandbox;
@@ -43,14 +44,21 @@ public final class WorkerMain {
     private final WorkerConfig config;
     private final DockerSandbox sandbox;
     private final ResultPublisher publisher;
+    private final ResultLookup lookup;
     private final ShareGroupIntake intake;
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private boolean stopped;
 
-    private Worker(WorkerConfig config, DockerSandbox sandbox, ResultPublisher publisher, ShareGroupIntake intake) {
+    private Worker(
+        WorkerConfig config,
+        DockerSandbox sandbox,
+        ResultPublisher publisher,
+        ResultLookup lookup,
+        ShareGroupIntake intake) {
       this.config = config;
       this.sandbox = sandbox;
       this.publisher = publisher;
+      this.lookup = lookup;
       this.intake = intake;
     }
 
@@ -91,12 +99,16 @@ public final class WorkerMain {
       ResultPublisher publisher =
           new ResultPublisher(
               config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));
+      // A job delivered again may have a result already (its worker died before acknowledging).
+      ResultLookup lookup =
+          new ResultLookup(config.kafkaBootstrap(), config.resultsTopic(), Duration.ofSeconds(5));
       JobProcessor processor =
           new JobProcessor(
               catalogue,
               new JobValidator(catalogue, JobBounds.defaults()),
               sandbox,
               publisher,
+              lookup,
               config.workerId(),
               config.maxAttempts());
       ShareGroupIntake intake =
@@ -111,7 +123,7 @@ public final class WorkerMain {
       LOG.info(
           "worker {} started: {} slots, group {}, topic {}",
           config.workerId(), config.concurrency(), config.shareGroup(), config.jobsTopic());
-      return new Worker(config, sandbox, publisher, intake);
+      return new Worker(config, sandbox, publisher, lookup, intake);
     }
 
     /** Compile and run at their maximum wall limits, plus container set-up. */
@@ -143,6 +155,7 @@ public final class WorkerMain {
       }
       sandbox.close();
       publisher.close();
+      lookup.close();
       LOG.info("worker {} stopped", config.workerId());
       done.countDown();
     }

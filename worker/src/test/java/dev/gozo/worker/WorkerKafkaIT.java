@@ -7,6 +7,8 @@ import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobStatus;
 import dev.gozo.protocol.v1.SourceFile;
+import dev.gozo.worker.results.ResultLookup;
+import dev.gozo.worker.results.ResultPublisher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,38 @@ class WorkerKafkaIT {
     assertThat(byKey.get(invalid).getStatus()).isEqualTo(JobStatus.REJECTED);
     assertThat(byKey.get(invalid).getMessage()).contains("files[0].name");
     assertThat(byKey.get(garbage).getStatus()).isEqualTo(JobStatus.REJECTED);
+  }
+
+  @Test
+  void shouldFindTheResultAnEarlierDeliveryPublishedAndNothingForOtherJobs() {
+    // given: results of several jobs on the 3-partition results topic, one of them ours
+    long submittedAt = System.currentTimeMillis();
+    String ours = "done-" + UUID.randomUUID();
+    try (ResultPublisher publisher =
+        new ResultPublisher(kafka.bootstrap, kafka.results, kafka.events, Duration.ofSeconds(10))) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(publisher.publish(completed("other-" + i + "-" + UUID.randomUUID(), "w0"))).isTrue();
+      }
+      assertThat(publisher.publish(completed(ours, "dead-worker"))).isTrue();
+    }
+
+    // when
+    try (ResultLookup lookup = new ResultLookup(kafka.bootstrap, kafka.results, Duration.ofSeconds(10))) {
+      // then: the published result is found, a job without one is not
+      assertThat(lookup.find(ours, submittedAt))
+          .hasValueSatisfying(found -> assertThat(found.getWorkerId()).isEqualTo("dead-worker"));
+      assertThat(lookup.find("never-ran-" + UUID.randomUUID(), submittedAt)).isEmpty();
+    }
+  }
+
+  private static JobCompleted completed(String jobId, String workerId) {
+    return JobCompleted.newBuilder()
+        .setJobId(jobId)
+        .setTenant("acme")
+        .setStatus(JobStatus.SUCCEEDED)
+        .setWorkerId(workerId)
+        .setDeliveryAttempt(1)
+        .build();
   }
 
   private static JobCompleted parse(byte[] value) {

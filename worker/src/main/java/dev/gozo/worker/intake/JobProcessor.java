@@ -10,6 +10,7 @@ import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.protocol.v1.SourceFile;
 import dev.gozo.worker.results.OutcomeMapper;
+import dev.gozo.worker.results.PublishedResults;
 import dev.gozo.worker.results.ResultPublisher;
 import dev.gozo.worker.sandbox.Outcome;
 import dev.gozo.worker.sandbox.Sandbox;
@@ -17,6 +18,7 @@ import dev.gozo.worker.sandbox.SandboxJob;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public final class JobProcessor {
   private final JobValidator validator;
   private final Sandbox sandbox;
   private final ResultPublisher publisher;
+  private final PublishedResults published;
   private final String workerId;
   private final int maxAttempts;
 
@@ -50,12 +53,14 @@ public final class JobProcessor {
       JobValidator validator,
       Sandbox sandbox,
       ResultPublisher publisher,
+      PublishedResults published,
       String workerId,
       int maxAttempts) {
     this.catalogue = catalogue;
     this.validator = validator;
     this.sandbox = sandbox;
     this.publisher = publisher;
+    this.published = published;
     this.workerId = workerId;
     this.maxAttempts = maxAttempts;
   }
@@ -70,6 +75,17 @@ public final class JobProcessor {
     }
     if (job.getJobId().isEmpty() && key != null) {
       job = job.toBuilder().setJobId(key).build();
+    }
+    if (attempt > 1) {
+      Optional<JobCompleted> earlier = published.find(job.getJobId(), job.getSubmittedAtMs());
+      if (earlier.isPresent()) {
+        // Its worker published the result and died before acknowledging: done already.
+        LOG.warn(
+            "job {}: delivered again (attempt {}), but {} already published its result; not"
+                + " running it twice",
+            job.getJobId(), attempt, earlier.get().getWorkerId());
+        return Decision.ACCEPT;
+      }
     }
     if (attempt > maxAttempts) {
       LOG.warn("job {}: giving up after {} deliveries", job.getJobId(), attempt - 1);
