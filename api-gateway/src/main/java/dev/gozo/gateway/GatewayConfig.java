@@ -39,7 +39,7 @@ public record GatewayConfig(
     @Bindable(defaultValue = "8388608") long maxBodyBytes,
     @Bindable(defaultValue = "2000") long kafkaTimeoutMs,
     @Bindable(defaultValue = "100000") int storeMaxEntries,
-    @Bindable(defaultValue = "268435456") long storeMaxBytes,
+    @Bindable(defaultValue = "67108864") long storeMaxBytes,
     @Bindable(defaultValue = "10000") int maxWaiters,
     @Bindable(defaultValue = "600000") long eventsReplayMs,
     @Bindable(defaultValue = "1000") int maxQueuedPerTenant) {

@@ -28,7 +28,7 @@ class GatewayConfigTest {
       assertThat(config.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
       assertThat(config.kafkaTimeoutMs()).isEqualTo(2_000);
       assertThat(config.storeMaxEntries()).isEqualTo(100_000);
-      assertThat(config.storeMaxBytes()).isEqualTo(256L * 1024 * 1024);
+      assertThat(config.storeMaxBytes()).isEqualTo(64L * 1024 * 1024);
       assertThat(config.maxWaiters()).isEqualTo(10_000);
       assertThat(config.eventsReplayMs()).isEqualTo(600_000);
       assertThat(config.maxQueuedPerTenant()).isEqualTo(1000);
