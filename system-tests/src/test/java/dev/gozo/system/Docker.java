@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The docker CLI, for checks a test makes from the outside (containers left behind). */
 final class Docker {
@@ -25,13 +26,7 @@ final class Docker {
             .map(parts -> parts[0])
             .toList();
     if (!ids.isEmpty()) {
-      String[] command = new String[ids.size() + 2];
-      command[0] = "rm";
-      command[1] = "-f";
-      for (int i = 0; i < ids.size(); i++) {
-        command[i + 2] = ids.get(i);
-      }
-      lines(command);
+      lines(Stream.concat(Stream.of("rm", "-f"), ids.stream()).toArray(String[]::new));
     }
   }
 

@@ -7,9 +7,6 @@ import java.util.Optional;
 @FunctionalInterface
 public interface PublishedResults {
 
-  /** Nothing is ever found: every delivery runs. */
-  PublishedResults NONE = (jobId, submittedAtMs) -> Optional.empty();
-
   /**
    * The result published for the job since it was submitted, if any. Empty as well when the
    * answer cannot be had in time: the job then runs again (at-least-once).
