@@ -34,6 +34,19 @@ GOZO_OWNER_LABEL="dev.gozo.owner"
 : "${GOZO_RESULTS_RETENTION_MS:=604800000}"
 : "${GOZO_EVENTS_RETENTION_MS:=86400000}"
 
+# JVM options of the gateway and the workers (scripts/run, and the bench's own gateway).
+# Sized so each process stays under 300 MB of RSS under load (docs/benchmarks.md, "Memory"):
+# the gateway's live data is its result store (GOZO_STORE_MAX_BYTES, 32 MiB) and ~30 MB of job
+# records, so 144 MiB of heap; the serial collector needs no remembered sets (G1's took 42 MB
+# beside a 192 MiB heap) and its pauses stay at a few ms with a 24 MiB young generation. The
+# JIT's scratch memory is freed after a burst of compilations but glibc keeps it: trimming the
+# native heap every 5 s gave back ~40 MB after the async test.
+: "${GOZO_GATEWAY_JAVA_OPTS:=-Xms32m -Xmx144m -Xmn24m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
+: "${GOZO_WORKER_JAVA_OPTS:=-Xmx256m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
+# Fewer glibc malloc arenas for the JVMs: with one per thread, freed native memory stays spread
+# over many arenas and counts in the RSS.
+: "${GOZO_MALLOC_ARENA_MAX:=2}"
+
 mkdir -p "$GOZO_LOG_DIR" "$GOZO_PID_DIR"
 
 # --- output ----------------------------------------------------------------------------

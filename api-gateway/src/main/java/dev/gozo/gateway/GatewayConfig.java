@@ -18,9 +18,11 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param waitTimeoutMs how long {@code ?wait=true} waits when the request names no timeoutMs
  * @param maxWaitTimeoutMs the cap on a request's {@code timeoutMs}
  * @param maxBodyBytes largest request body accepted; larger ones get 413
+ * @param maxInflightBodyBytes bytes of request bodies held at once; a larger body arriving past it
+ *     gets 503 (see {@code admission.BodyBudget})
  * @param kafkaTimeoutMs how long a publish may take before the gateway answers 503
  * @param storeMaxEntries how many jobs the in-memory state store keeps (least recently used go)
- * @param storeMaxBytes how many bytes of results the store keeps (least recently used go)
+ * @param storeMaxBytes how much heap the store may hold, estimated (least recently used go)
  * @param maxWaiters how many {@code ?wait=true} requests may wait at once; more answer at once
  * @param eventsReplayMs how far back the events topic is read at start-up
  * @param maxQueuedPerTenant how many of a tenant's jobs may wait in the queue (not yet started)
@@ -37,9 +39,10 @@ public record GatewayConfig(
     @Bindable(defaultValue = "30000") long waitTimeoutMs,
     @Bindable(defaultValue = "120000") long maxWaitTimeoutMs,
     @Bindable(defaultValue = "8388608") long maxBodyBytes,
+    @Bindable(defaultValue = "33554432") long maxInflightBodyBytes,
     @Bindable(defaultValue = "2000") long kafkaTimeoutMs,
     @Bindable(defaultValue = "100000") int storeMaxEntries,
-    @Bindable(defaultValue = "67108864") long storeMaxBytes,
+    @Bindable(defaultValue = "50331648") long storeMaxBytes,
     @Bindable(defaultValue = "10000") int maxWaiters,
     @Bindable(defaultValue = "600000") long eventsReplayMs,
     @Bindable(defaultValue = "1000") int maxQueuedPerTenant) {
@@ -56,6 +59,9 @@ public record GatewayConfig(
         maxWaitTimeoutMs >= waitTimeoutMs,
         "GOZO_MAX_WAIT_TIMEOUT_MS must be at least GOZO_WAIT_TIMEOUT_MS");
     require(maxBodyBytes >= 1024, "GOZO_MAX_BODY_BYTES must be at least 1024");
+    require(
+        maxInflightBodyBytes >= maxBodyBytes,
+        "GOZO_MAX_INFLIGHT_BODY_BYTES must be at least GOZO_MAX_BODY_BYTES");
     // Kafka needs request.timeout.ms < delivery.timeout.ms; below a second nothing works.
     require(kafkaTimeoutMs >= 1000, "GOZO_KAFKA_TIMEOUT_MS must be at least 1000");
     require(storeMaxEntries > 0, "GOZO_STORE_MAX_ENTRIES must be positive");

@@ -26,9 +26,10 @@ class GatewayConfigTest {
       assertThat(config.waitTimeoutMs()).isEqualTo(30_000);
       assertThat(config.maxWaitTimeoutMs()).isEqualTo(120_000);
       assertThat(config.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
+      assertThat(config.maxInflightBodyBytes()).isEqualTo(32L * 1024 * 1024);
       assertThat(config.kafkaTimeoutMs()).isEqualTo(2_000);
       assertThat(config.storeMaxEntries()).isEqualTo(100_000);
-      assertThat(config.storeMaxBytes()).isEqualTo(64L * 1024 * 1024);
+      assertThat(config.storeMaxBytes()).isEqualTo(48L * 1024 * 1024);
       assertThat(config.maxWaiters()).isEqualTo(10_000);
       assertThat(config.eventsReplayMs()).isEqualTo(600_000);
       assertThat(config.maxQueuedPerTenant()).isEqualTo(1000);

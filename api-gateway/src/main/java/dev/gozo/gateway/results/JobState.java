@@ -83,9 +83,14 @@ public record JobState(
         result);
   }
 
-  /** A rough size in memory, so the store can bound bytes as well as entries. */
+  /**
+   * An estimate of the heap this state holds, so the store can bound bytes as well as entries.
+   * Measured with a class histogram: 34k stored print(1) results (~300 bytes serialized each) held
+   * ~1.2 KB of heap apiece (the parsed messages, strings, map entry); parsed text fields keep both
+   * their bytes and their decoded string, hence twice the serialized size.
+   */
   long weight() {
-    return 256L + (result == null ? 0 : result.getSerializedSize());
+    return 1024L + (result == null ? 0 : 2L * result.getSerializedSize());
   }
 
   private static String either(String preferred, String fallback) {

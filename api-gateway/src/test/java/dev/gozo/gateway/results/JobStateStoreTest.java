@@ -108,8 +108,8 @@ class JobStateStoreTest {
 
   @Test
   void shouldEvictOldResultsBeyondTheByteBound() {
-    // given room for about two 10 KB results
-    JobStateStore small = new JobStateStore(1000, 25_000, 10);
+    // given room for about two 10 KB results (each weighs ~21 KB: parsed text is held twice)
+    JobStateStore small = new JobStateStore(1000, 50_000, 10);
     String output = "x".repeat(10_000);
 
     // when
