@@ -38,6 +38,32 @@ public final class JobIds {
     }
   }
 
+  /**
+   * When a job id made by {@link #next()} was made (its UUIDv7 timestamp); empty for any other
+   * id, such as one derived from an Idempotency-Key or not a UUID at all.
+   */
+  public static java.util.OptionalLong createdAtMs(String id) {
+    try {
+      UUID uuid = UUID.fromString(id);
+      if (uuid.version() != 7 || !uuid.toString().equals(id)) {
+        return java.util.OptionalLong.empty();
+      }
+      return java.util.OptionalLong.of(uuid.getMostSignificantBits() >>> 16);
+    } catch (IllegalArgumentException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  /** Whether {@code id} could have been made by {@link #forIdempotencyKey} (a canonical UUIDv8). */
+  public static boolean isIdempotencyKeyId(String id) {
+    try {
+      UUID uuid = UUID.fromString(id);
+      return uuid.version() == 8 && uuid.toString().equals(id);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   static String at(long epochMillis) {
     long randA = RANDOM.nextInt(1 << 12);
     long randB = RANDOM.nextLong();

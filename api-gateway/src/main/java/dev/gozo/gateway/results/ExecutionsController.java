@@ -4,6 +4,7 @@ import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.auth.ApiKeyFilter;
 import dev.gozo.gateway.problems.Problems;
 import dev.gozo.jobspec.Violation;
+import dev.gozo.protocol.v1.JobCompleted;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -15,20 +16,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * {@code GET /v1/executions/{id}}: the job's current state or final result, from memory. With
- * {@code ?wait=true} it first waits (without a thread) for the final result, up to the timeout.
- * Another tenant's job is a 404, indistinguishable from an unknown one.
+ * {@code GET /v1/executions/{id}}: the job's current state or final result, from memory, or from
+ * the results topic once memory no longer holds it ({@link ResultArchive}). With {@code
+ * ?wait=true} it first waits (without a thread) for the final result, up to the timeout. Another
+ * tenant's job is a 404, indistinguishable from an unknown one.
  */
 @Controller("/v1/executions")
 public final class ExecutionsController {
 
   private final JobStateStore store;
+  private final ResultArchive archive;
   private final GatewayConfig config;
 
-  public ExecutionsController(JobStateStore store, GatewayConfig config) {
+  public ExecutionsController(JobStateStore store, ResultArchive archive, GatewayConfig config) {
     this.store = store;
+    this.archive = archive;
     this.config = config;
   }
 
@@ -45,7 +50,7 @@ public final class ExecutionsController {
     }
     Optional<JobState> state = store.find(id, tenant);
     if (state.isEmpty()) {
-      return CompletableFuture.completedFuture(notFound(id));
+      return store.isReplayed() ? fromArchive(id, tenant) : CompletableFuture.completedFuture(notFound(id));
     }
     if (state.get().isFinished() || !waitRequest.waits()) {
       return CompletableFuture.completedFuture(HttpResponse.ok(ExecutionView.of(state.get())));
@@ -57,6 +62,29 @@ public final class ExecutionsController {
                 found
                     .<HttpResponse<?>>map(s -> HttpResponse.ok(ExecutionView.of(s)))
                     .orElseGet(() -> notFound(id)));
+  }
+
+  /** A result the store evicted (or never saw), read back from the results topic. */
+  private CompletableFuture<HttpResponse<?>> fromArchive(String id, String tenant) {
+    CompletableFuture<Optional<JobCompleted>> lookup;
+    try {
+      lookup = archive.find(id);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(
+          Problems.unavailable("too many lookups of older results at once; retry shortly", 1));
+    }
+    return lookup.handle(
+        (found, error) -> {
+          if (error != null) {
+            return Problems.unavailable("could not read older results from Kafka; retry shortly", 1);
+          }
+          Optional<JobCompleted> owned = found.filter(result -> result.getTenant().equals(tenant));
+          if (owned.isEmpty()) {
+            return Problems.executionNotFound(id);
+          }
+          store.recordCompleted(owned.get());
+          return HttpResponse.ok(ExecutionView.of(JobState.finished(owned.get())));
+        });
   }
 
   private HttpResponse<?> notFound(String id) {

@@ -118,6 +118,10 @@ public final class KafkaProgressConsumer implements ProgressFeed {
         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
         (int) Math.max(5000, config.kafkaTimeoutMs()));
     props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    // One fetch is parsed on the heap at once: while replaying the results topic at start-up the
+    // default (50 MiB) would be a third of the heap scripts/run gives the gateway. A single
+    // larger record still comes through (Kafka always returns at least one batch).
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -1,0 +1,87 @@
+package dev.gozo.gateway.results;
+
+import dev.gozo.gateway.GatewayConfig;
+import dev.gozo.gateway.intake.JobIds;
+import dev.gozo.jobspec.ResultTopicScan;
+import dev.gozo.protocol.v1.JobCompleted;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a job's result back from the results topic when the store has evicted it, so a result
+ * stays readable for the topic's retention (7 days by default), not only while it is among the
+ * most recent ones in memory.
+ *
+ * <p>A job id made by the gateway carries its submission time (UUIDv7), so only the part of one
+ * partition written since then is read; an id derived from an Idempotency-Key does not, and its
+ * whole partition is read, within the same {@link #SCAN_TIMEOUT}. One thread does the lookups,
+ * one after the other, with at most {@link #MAX_PENDING} waiting: more are refused (503), so
+ * lookups cannot pile up. Ids no job of ours can have (not a UUIDv7 or v8, or from the future)
+ * are not looked up at all.
+ */
+@Singleton
+public final class KafkaResultArchive implements ResultArchive {
+
+  static final Duration SCAN_TIMEOUT = Duration.ofSeconds(3);
+  static final int MAX_PENDING = 256;
+  // Clocks of the gateway that made the id and of the broker that stamped the result may differ.
+  private static final long CLOCK_SKEW_MS = Duration.ofMinutes(1).toMillis();
+
+  private final ResultTopicScan scan;
+  private final ThreadPoolExecutor lookups =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(MAX_PENDING),
+          runnable -> {
+            Thread thread = new Thread(runnable, "gozo-result-archive");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  public KafkaResultArchive(GatewayConfig config) {
+    this.scan =
+        new ResultTopicScan(config.kafkaBootstrap(), config.topicResults(), "gozo-gateway-archive");
+  }
+
+  @Override
+  public CompletableFuture<Optional<JobCompleted>> find(String jobId) {
+    OptionalLong from = scanStart(jobId, System.currentTimeMillis());
+    if (from.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    // Throws RejectedExecutionException (the caller answers 503) when MAX_PENDING are waiting.
+    return CompletableFuture.supplyAsync(
+        () -> scan.find(jobId, from.getAsLong(), SCAN_TIMEOUT), lookups);
+  }
+
+  /**
+   * Where to start reading for a job id, or empty when no job of ours can have it: only UUIDv7
+   * ids from the past and Idempotency-Key ids (UUIDv8) are looked up, so GETs of random or
+   * malformed ids cost nothing.
+   */
+  static OptionalLong scanStart(String jobId, long nowMs) {
+    OptionalLong createdAt = JobIds.createdAtMs(jobId);
+    if (createdAt.isPresent()) {
+      return createdAt.getAsLong() > nowMs + CLOCK_SKEW_MS
+          ? OptionalLong.empty()
+          : OptionalLong.of(Math.max(0, createdAt.getAsLong() - CLOCK_SKEW_MS));
+    }
+    return JobIds.isIdempotencyKeyId(jobId) ? OptionalLong.of(0) : OptionalLong.empty();
+  }
+
+  @PreDestroy
+  void close() {
+    lookups.shutdownNow();
+    scan.close();
+  }
+}
