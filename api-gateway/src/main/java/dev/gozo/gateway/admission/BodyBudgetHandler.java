@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -68,15 +70,15 @@ final class BodyBudgetHandler extends ChannelDuplexHandler {
   /** False when the request was refused (answered now, or once its body has been dropped). */
   private boolean admit(ChannelHandlerContext ctx, HttpRequest request) {
     long declared = HttpUtil.getContentLength(request, -1L);
-    long[] reservation = {0};
     boolean chunked = declared < 0;
     // Past the size limit, Micronaut answers 413 without reading the body.
     long bytes = chunked || declared > maxBodyBytes ? 0 : declared;
-    if (!inFlight.isEmpty() || budget.tryReserve(bytes)) {
-      if (!inFlight.isEmpty()) {
-        budget.reserve(bytes);
-      }
-      reservation[0] = bytes;
+    boolean behindAnother = !inFlight.isEmpty();
+    if (behindAnother) {
+      budget.reserve(bytes);
+    }
+    if (behindAnother || budget.tryReserve(bytes)) {
+      long[] reservation = {bytes};
       inFlight.addLast(reservation);
       receiving = chunked ? reservation : null;
       return true;
@@ -124,9 +126,7 @@ final class BodyBudgetHandler extends ChannelDuplexHandler {
     ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
     FullHttpResponse response =
         new DefaultFullHttpResponse(
-            io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
-            HttpResponseStatus.SERVICE_UNAVAILABLE,
-            body);
+            HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
         .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
@@ -139,9 +139,10 @@ final class BodyBudgetHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    // A "100 Continue" is not the answer: the request's body is still to come.
     boolean interim =
-        msg instanceof HttpResponse response && response.status().codeClass()
-            == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
+        msg instanceof HttpResponse response
+            && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     if (msg instanceof LastHttpContent && !interim) {
       releaseOldest();
     }
