@@ -147,15 +147,17 @@ public final class JobProcessor {
       result.setLanguage(job.getLanguage()).setVersion(job.getVersion());
     }
     JobCompleted completed = result.build();
+    long publishStart = System.nanoTime();
     if (!publisher.publish(completed)) {
       LOG.warn("job {}: result could not be published, handing the job back", job.getJobId());
       return Decision.RELEASE;
     }
     LOG.info(
-        "job {} {} in {} ms (attempt {})",
+        "job {} {} in {} ms, result published in {} ms (attempt {})",
         job.getJobId(),
         completed.getStatus(),
         completed.getFinishedAtMs() - startedAt,
+        (System.nanoTime() - publishStart) / 1_000_000,
         attempt);
     return Decision.ACCEPT;
   }
