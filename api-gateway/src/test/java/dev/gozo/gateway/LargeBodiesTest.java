@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Large request bodies arriving together: past the body budget they get 503 with Retry-After
- * before anything is buffered, small requests still pass, and once a large body is answered the
- * next one fits again. Raw sockets, so a body can be left half sent on purpose.
+ * Large request bodies arriving together: past the body budget they get 503 with Retry-After before
+ * anything is buffered, small requests still pass, and once a large body is answered the next one
+ * fits again. Raw sockets, so a body can be left half sent on purpose.
  */
 class LargeBodiesTest {
 
@@ -140,12 +140,16 @@ class LargeBodiesTest {
     java.util.HashMap<String, String> headers = new java.util.HashMap<>();
     for (String line = line(in); !line.isEmpty(); line = line(in)) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
     }
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     byte[] body = in.readNBytes(length);
     return new Answer(
-        Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        Integer.parseInt(statusLine.split(" ")[1]),
+        headers,
+        new String(body, StandardCharsets.UTF_8));
   }
 
   private static String line(InputStream in) throws IOException {

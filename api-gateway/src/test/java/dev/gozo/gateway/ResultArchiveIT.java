@@ -48,7 +48,8 @@ class ResultArchiveIT {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = JobIds.next();
       kafka.publishResult(
-          KafkaFixture.succeeded(job(ids[i]), "worker-a", ("out " + i + "\n").getBytes(StandardCharsets.UTF_8)));
+          KafkaFixture.succeeded(
+              job(ids[i]), "worker-a", ("out " + i + "\n").getBytes(StandardCharsets.UTF_8)));
     }
     JobStateStore store = gateway.bean(JobStateStore.class);
     await().atMost(Duration.ofSeconds(20)).until(() -> store.knows(ids[4]));

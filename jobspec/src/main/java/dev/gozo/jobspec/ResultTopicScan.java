@@ -39,7 +39,8 @@ public final class ResultTopicScan implements AutoCloseable {
     // Results are written in transactions by some producers: never show an aborted one.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
   }
 
@@ -76,7 +77,8 @@ public final class ResultTopicScan implements AutoCloseable {
     try {
       return JobCompleted.parseFrom(value);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("the results topic holds a record that is no JobCompleted", e);
+      throw new IllegalStateException(
+          "the results topic holds a record that is no JobCompleted", e);
     }
   }
 

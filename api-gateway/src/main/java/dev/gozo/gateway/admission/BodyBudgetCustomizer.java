@@ -10,7 +10,8 @@ import jakarta.inject.Singleton;
 
 /** Puts a {@link BodyBudgetHandler} behind the HTTP decoder of every connection. */
 @Singleton
-final class BodyBudgetCustomizer implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+final class BodyBudgetCustomizer
+    implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
 
   private final BodyBudget budget;
   private final long maxBodyBytes;

@@ -24,16 +24,15 @@ import java.util.ArrayDeque;
 
 /**
  * Sits right behind the HTTP decoder of one connection and admits each request's body into the
- * shared {@link BodyBudget} before any of it is buffered. The reservation is the Content-Length
- * and is returned when the response is written. A request that does not fit is answered 503 with
+ * shared {@link BodyBudget} before any of it is buffered. The reservation is the Content-Length and
+ * is returned when the response is written. A request that does not fit is answered 503 with
  * Retry-After: after its body has been read and dropped chunk by chunk (so the client, still
  * sending, reads a clean answer on a connection that stays open), or at once with the connection
  * closed when the client waits for "100 Continue" and has sent nothing yet.
  *
  * <p>Bodies without a Content-Length (chunked) cannot be judged up front: they are counted as they
  * arrive, never refused (the request size limit still caps each one). Neither are requests behind
- * another one still in progress on the same connection (pipelining), whose answer must come
- * first.
+ * another one still in progress on the same connection (pipelining), whose answer must come first.
  */
 final class BodyBudgetHandler extends ChannelDuplexHandler {
 
@@ -99,7 +98,8 @@ final class BodyBudgetHandler extends ChannelDuplexHandler {
     if (last) {
       HttpRequest request = refused;
       refused = null;
-      ctx.writeAndFlush(refusal(HttpUtil.getContentLength(request, 0L), HttpUtil.isKeepAlive(request)));
+      ctx.writeAndFlush(
+          refusal(HttpUtil.getContentLength(request, 0L), HttpUtil.isKeepAlive(request)));
     }
   }
 
@@ -127,7 +127,8 @@ final class BodyBudgetHandler extends ChannelDuplexHandler {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, body);
-    response.headers()
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
         .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set(HttpHeaderNames.RETRY_AFTER, 1)

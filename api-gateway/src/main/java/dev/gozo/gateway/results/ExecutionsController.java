@@ -50,7 +50,9 @@ public final class ExecutionsController {
     }
     Optional<JobState> state = store.find(id, tenant);
     if (state.isEmpty()) {
-      return store.isReplayed() ? fromArchive(id, tenant) : CompletableFuture.completedFuture(notFound(id));
+      return store.isReplayed()
+          ? fromArchive(id, tenant)
+          : CompletableFuture.completedFuture(notFound(id));
     }
     if (state.get().isFinished() || !waitRequest.waits()) {
       return CompletableFuture.completedFuture(HttpResponse.ok(ExecutionView.of(state.get())));
@@ -76,7 +78,8 @@ public final class ExecutionsController {
     return lookup.handle(
         (found, error) -> {
           if (error != null) {
-            return Problems.unavailable("could not read older results from Kafka; retry shortly", 1);
+            return Problems.unavailable(
+                "could not read older results from Kafka; retry shortly", 1);
           }
           Optional<JobCompleted> owned = found.filter(result -> result.getTenant().equals(tenant));
           if (owned.isEmpty()) {

@@ -15,16 +15,16 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a job's result back from the results topic when the store has evicted it, so a result
- * stays readable for the topic's retention (7 days by default), not only while it is among the
- * most recent ones in memory.
+ * Reads a job's result back from the results topic when the store has evicted it, so a result stays
+ * readable for the topic's retention (7 days by default), not only while it is among the most
+ * recent ones in memory.
  *
  * <p>A job id made by the gateway carries its submission time (UUIDv7), so only the part of one
  * partition written since then is read; an id derived from an Idempotency-Key does not, and its
- * whole partition is read, within the same {@link #SCAN_TIMEOUT}. One thread does the lookups,
- * one after the other, with at most {@link #MAX_PENDING} waiting: more are refused (503), so
- * lookups cannot pile up. Ids no job of ours can have (not a UUIDv7 or v8, or from the future)
- * are not looked up at all.
+ * whole partition is read, within the same {@link #SCAN_TIMEOUT}. One thread does the lookups, one
+ * after the other, with at most {@link #MAX_PENDING} waiting: more are refused (503), so lookups
+ * cannot pile up. Ids no job of ours can have (not a UUIDv7 or v8, or from the future) are not
+ * looked up at all.
  */
 @Singleton
 public final class KafkaResultArchive implements ResultArchive {
@@ -65,9 +65,9 @@ public final class KafkaResultArchive implements ResultArchive {
   }
 
   /**
-   * Where to start reading for a job id, or empty when no job of ours can have it: only UUIDv7
-   * ids from the past and Idempotency-Key ids (UUIDv8) are looked up, so GETs of random or
-   * malformed ids cost nothing.
+   * Where to start reading for a job id, or empty when no job of ours can have it: only UUIDv7 ids
+   * from the past and Idempotency-Key ids (UUIDv8) are looked up, so GETs of random or malformed
+   * ids cost nothing.
    */
   static OptionalLong scanStart(String jobId, long nowMs) {
     OptionalLong createdAt = JobIds.createdAtMs(jobId);

@@ -33,7 +33,8 @@ public final class ResultLookup implements PublishedResults, AutoCloseable {
     try {
       return scan.find(jobId, submittedAtMs - CLOCK_SKEW.toMillis(), timeout);
     } catch (RuntimeException e) {
-      LOG.warn("job {}: could not look for an earlier result ({}); running it", jobId, e.toString());
+      LOG.warn(
+          "job {}: could not look for an earlier result ({}); running it", jobId, e.toString());
       return Optional.empty();
     }
   }
