@@ -28,6 +28,12 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class ResultTopicScan implements AutoCloseable {
 
+  /**
+   * How far the clock of whoever stamped a job's submission time may be behind the broker's that
+   * stamps its result: callers read from the submission time minus this.
+   */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
 

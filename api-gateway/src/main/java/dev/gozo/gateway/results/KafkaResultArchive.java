@@ -32,7 +32,7 @@ public final class KafkaResultArchive implements ResultArchive {
   static final Duration SCAN_TIMEOUT = Duration.ofSeconds(3);
   static final int MAX_PENDING = 256;
   // Clocks of the gateway that made the id and of the broker that stamped the result may differ.
-  private static final long CLOCK_SKEW_MS = Duration.ofMinutes(1).toMillis();
+  private static final long CLOCK_SKEW_MS = ResultTopicScan.CLOCK_SKEW.toMillis();
 
   private final ResultTopicScan scan;
   private final ThreadPoolExecutor lookups =

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looks in the results topic for a result an earlier delivery of a job already published, from
- * the job's submission time minus {@link #CLOCK_SKEW} (for hosts whose clocks differ).
+ * the job's submission time minus {@link ResultTopicScan#CLOCK_SKEW} (for hosts whose clocks
+ * differ).
  *
  * <p>Used only for jobs delivered more than once, which is rare: a worker that died after
  * publishing a result but before acknowledging the job leaves a result behind, and running the
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
 public final class ResultLookup implements PublishedResults, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultLookup.class);
-  private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
   private final ResultTopicScan scan;
   private final Duration timeout;
@@ -31,7 +31,7 @@ public final class ResultLookup implements PublishedResults, AutoCloseable {
   @Override
   public Optional<JobCompleted> find(String jobId, long submittedAtMs) {
     try {
-      return scan.find(jobId, submittedAtMs - CLOCK_SKEW.toMillis(), timeout);
+      return scan.find(jobId, submittedAtMs - ResultTopicScan.CLOCK_SKEW.toMillis(), timeout);
     } catch (RuntimeException e) {
       LOG.warn(
           "job {}: could not look for an earlier result ({}); running it", jobId, e.toString());
