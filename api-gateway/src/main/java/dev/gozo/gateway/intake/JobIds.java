@@ -43,24 +43,24 @@ public final class JobIds {
    * id, such as one derived from an Idempotency-Key or not a UUID at all.
    */
   public static java.util.OptionalLong createdAtMs(String id) {
-    try {
-      UUID uuid = UUID.fromString(id);
-      if (uuid.version() != 7 || !uuid.toString().equals(id)) {
-        return java.util.OptionalLong.empty();
-      }
-      return java.util.OptionalLong.of(uuid.getMostSignificantBits() >>> 16);
-    } catch (IllegalArgumentException e) {
-      return java.util.OptionalLong.empty();
-    }
+    return canonical(id)
+        .filter(uuid -> uuid.version() == 7)
+        .map(uuid -> java.util.OptionalLong.of(uuid.getMostSignificantBits() >>> 16))
+        .orElse(java.util.OptionalLong.empty());
   }
 
   /** Whether {@code id} could have been made by {@link #forIdempotencyKey} (a canonical UUIDv8). */
   public static boolean isIdempotencyKeyId(String id) {
+    return canonical(id).filter(uuid -> uuid.version() == 8).isPresent();
+  }
+
+  /** The UUID {@code id} spells, only when spelt as ids are made (lower case, with dashes). */
+  private static java.util.Optional<UUID> canonical(String id) {
     try {
       UUID uuid = UUID.fromString(id);
-      return uuid.version() == 8 && uuid.toString().equals(id);
+      return uuid.toString().equals(id) ? java.util.Optional.of(uuid) : java.util.Optional.empty();
     } catch (IllegalArgumentException e) {
-      return false;
+      return java.util.Optional.empty();
     }
   }
 

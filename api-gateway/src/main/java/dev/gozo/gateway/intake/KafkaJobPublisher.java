@@ -1,5 +1,6 @@
 package dev.gozo.gateway.intake;
 
+import dev.gozo.gateway.DaemonThreads;
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.JobEvent;
@@ -38,7 +39,7 @@ public final class KafkaJobPublisher implements JobPublisher {
    * submissions capped near 2,000/s).
    */
   private static final java.util.concurrent.ExecutorService ANNOUNCER =
-      java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("gozo-queued-events"));
+      java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.named("gozo-queued-events"));
 
   /**
    * Where a send's completion continues: recording the job and answering its HTTP request. The
@@ -48,7 +49,7 @@ public final class KafkaJobPublisher implements JobPublisher {
   private static final java.util.concurrent.ExecutorService COMPLETIONS =
       java.util.concurrent.Executors.newFixedThreadPool(
           Math.max(2, Runtime.getRuntime().availableProcessors()),
-          daemonThreads("gozo-publish-completions"));
+          DaemonThreads.named("gozo-publish-completions"));
 
   static final int MAX_BLOCK_MS = 250;
 
@@ -186,14 +187,6 @@ public final class KafkaJobPublisher implements JobPublisher {
     } catch (RuntimeException e) {
       LOG.debug("metadata warm-up failed: {}", e.toString());
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   @PreDestroy

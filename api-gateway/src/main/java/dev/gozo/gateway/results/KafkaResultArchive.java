@@ -1,5 +1,6 @@
 package dev.gozo.gateway.results;
 
+import dev.gozo.gateway.DaemonThreads;
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.intake.JobIds;
 import dev.gozo.jobspec.ResultTopicScan;
@@ -42,11 +43,7 @@ public final class KafkaResultArchive implements ResultArchive {
           0,
           TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(MAX_PENDING),
-          runnable -> {
-            Thread thread = new Thread(runnable, "gozo-result-archive");
-            thread.setDaemon(true);
-            return thread;
-          });
+          DaemonThreads.named("gozo-result-archive"));
 
   public KafkaResultArchive(GatewayConfig config) {
     this.scan =

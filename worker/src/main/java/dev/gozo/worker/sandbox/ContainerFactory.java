@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates hardened sandbox containers: no network, read-only root, non-root user, every
@@ -25,8 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContainerFactory {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(ContainerFactory.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerFactory.class);
 
   static final String OWNER_LABEL = "dev.gozo.owner";
   static final String ROLE_LABEL = "dev.gozo.role";
