@@ -43,16 +43,18 @@ class ResultArchiveIT {
 
   @Test
   void shouldReadAnEvictedResultBackFromTheResultsTopicForItsTenantOnly() {
-    // given five finished jobs, of which the store keeps only the last two
+    // given five finished jobs, of which the store keeps only the last two (published one after
+    // the other: results on different partitions may otherwise be read in any order)
+    JobStateStore store = gateway.bean(JobStateStore.class);
     String[] ids = new String[5];
     for (int i = 0; i < ids.length; i++) {
-      ids[i] = JobIds.next();
+      String id = JobIds.next();
+      ids[i] = id;
       kafka.publishResult(
           KafkaFixture.succeeded(
-              job(ids[i]), "worker-a", ("out " + i + "\n").getBytes(StandardCharsets.UTF_8)));
+              job(id), "worker-a", ("out " + i + "\n").getBytes(StandardCharsets.UTF_8)));
+      await().atMost(Duration.ofSeconds(20)).until(() -> store.knows(id));
     }
-    JobStateStore store = gateway.bean(JobStateStore.class);
-    await().atMost(Duration.ofSeconds(20)).until(() -> store.knows(ids[4]));
     assertThat(store.knows(ids[0])).as("evicted from memory").isFalse();
 
     // when

@@ -179,6 +179,11 @@ public final class DockerSandbox implements Sandbox {
     return shelf.take(job.tenant(), poolKey, RECYCLED_WAIT);
   }
 
+  /** How many of the tenant's scrubbed containers of the runtime wait for its next job. */
+  int recycledIdle(String tenant, Runtime runtime) {
+    return shelf.idleCount(tenant, WarmPool.key(runtime));
+  }
+
   /**
    * Kills every running job's container: used when a graceful stop runs out of time. The jobs
    * come back as {@link Outcome.Unavailable} so their records are released, not failed.

@@ -60,6 +60,12 @@ final class RecycleShelf implements AutoCloseable {
     }
   }
 
+  /** How many of this tenant's containers of this runtime are scrubbed and idle right now. */
+  int idleCount(String tenant, String poolKey) {
+    Compartment compartment = compartments.get(key(tenant, poolKey));
+    return compartment == null ? 0 : compartment.idleCount();
+  }
+
   /**
    * Shelves the container once {@code scrubbed} completes (the launcher's "clean" marker), or
    * retires it when that fails or takes longer than the policy allows.
@@ -113,6 +119,10 @@ final class RecycleShelf implements AutoCloseable {
     private final ArrayDeque<SandboxContainer> idle = new ArrayDeque<>();
     private int scrubbing;
     private boolean closed;
+
+    synchronized int idleCount() {
+      return idle.size();
+    }
 
     synchronized void scrubStarted() {
       scrubbing++;

@@ -188,17 +188,17 @@ class RecyclingIT {
   }
 
   /**
-   * Runs the job after the previous one's container had time to be scrubbed and shelved (the
-   * launcher reports it clean a few milliseconds after the result; the worker allows 2 s) and
-   * checks that it ran in that container.
+   * Runs the job once the previous one's container is scrubbed and shelved (the launcher reports
+   * it clean a few milliseconds after the result; the worker allows 2 s) and checks that it ran
+   * in that container. Without the wait, a job arriving during the scrub takes a warm container
+   * instead, by design (DockerSandbox#reusableContainer).
    */
   private static Outcome awaitRecycledRun(SandboxHarness.JobBuilder job, String container) {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Outcome outcome = job.run();
+    SandboxJob next = job.build();
+    await("a scrubbed container of tenant " + next.tenant())
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> harness.sandbox.recycledIdle(next.tenant(), next.runtime()) > 0);
+    Outcome outcome = harness.sandbox.run(next);
     assertThat(stdout(outcome)).as("output of the recycled job: %s", outcome).startsWith(container);
     return outcome;
   }
