@@ -113,6 +113,7 @@ final class SystemUnderTest implements AutoCloseable {
     env.put("GOZO_LOCK_DURATION_MS", "15000");
     env.put("GOZO_SHUTDOWN_GRACE_MS", "20000");
     env.put("GOZO_WARM_PER_RUNTIME", "1");
+    env.put("GOZO_WARM_LANGUAGES", "python,javascript,bash,c,cpp,java");
     env.putAll(extraEnv);
     ManagedProcess worker =
         ManagedProcess.start(

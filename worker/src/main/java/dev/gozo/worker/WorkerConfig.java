@@ -1,7 +1,11 @@
 package dev.gozo.worker;
 
+import dev.gozo.protocol.v1.Runtime;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -20,13 +24,16 @@ import java.util.UUID;
  * @param shutdownGrace GOZO_SHUTDOWN_GRACE_MS: time running jobs get on SIGTERM (30000)
  * @param catalogue GOZO_CATALOGUE: runtime catalogue file (blank = bundled copy)
  * @param dockerHost DOCKER_HOST (unix:///var/run/docker.sock)
- * @param warmPerRuntime GOZO_WARM_PER_RUNTIME: idle containers kept per runtime (1)
+ * @param warmPerRuntime GOZO_WARM_PER_RUNTIME: idle containers kept per runtime in use, unless
+ *     GOZO_WARM_LANGUAGES gives the language a reserve of its own (1)
  * @param containerRuntime GOZO_CONTAINER_RUNTIME: OCI runtime such as runsc (engine default)
  * @param sandboxCpus GOZO_SANDBOX_CPUS: CPU quota per sandbox in cores (1.0)
  * @param lockDuration GOZO_LOCK_DURATION_MS: share-group acquisition lock; must exceed the
  *     longest job, and is how long a dead worker's jobs wait for redelivery (90000)
  * @param warmLanguages GOZO_WARM_LANGUAGES: languages kept warm even when idle, comma-separated,
- *     "*" for all (python,javascript,bash,c,cpp,java); others are warmed while they are in use
+ *     each as NAME or NAME:RESERVE (idle containers kept for bursts; a bare name keeps
+ *     GOZO_WARM_PER_RUNTIME), "*" for all (python:100,javascript:4,bash,c,cpp,java); others are
+ *     warmed while they are in use
  * @param cgroupRoot GOZO_CGROUP_ROOT: the host's cgroup filesystem as this process sees it; a
  *     worker in a container mounts the host's /sys/fs/cgroup read-only somewhere (/sys/fs/cgroup)
  * @param recycleTenants GOZO_RECYCLE_TENANTS: tenants whose containers may serve several of their
@@ -54,6 +61,15 @@ public record WorkerConfig(
     String recycleTenants,
     int recycleMaxJobs) {
 
+  /**
+   * Python gets the largest reserve: it is what most jobs are written in, and a burst of
+   * sequential jobs is served from it at full speed (see docs/benchmarks.md).
+   */
+  public static final String DEFAULT_WARM_LANGUAGES = "python:100,javascript:4,bash,c,cpp,java";
+
+  /** A reserve larger than this is a typo, not a plan: each idle container costs ~4 MB. */
+  public static final int MAX_RESERVE = 256;
+
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
     return new WorkerConfig(
         env.getOrDefault("GOZO_WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
@@ -71,7 +87,7 @@ public record WorkerConfig(
         env.getOrDefault("GOZO_CONTAINER_RUNTIME", ""),
         Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")),
         Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))),
-        env.getOrDefault("GOZO_WARM_LANGUAGES", "python,javascript,bash,c,cpp,java"),
+        env.getOrDefault("GOZO_WARM_LANGUAGES", DEFAULT_WARM_LANGUAGES),
         env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"),
         env.getOrDefault("GOZO_RECYCLE_TENANTS", ""),
         Integer.parseInt(env.getOrDefault("GOZO_RECYCLE_MAX_JOBS", "50")))
@@ -80,12 +96,27 @@ public record WorkerConfig(
 
   /** Whether GOZO_WARM_LANGUAGES names this language (or is "*"). */
   public boolean keepsWarm(String language) {
-    for (String name : warmLanguages.split(",")) {
-      if (name.trim().equals("*") || name.trim().equalsIgnoreCase(language)) {
-        return true;
+    return reserveOf(language).isPresent();
+  }
+
+  /** The runtimes GOZO_WARM_LANGUAGES keeps warm, each with the reserve it gives it. */
+  public Map<Runtime, Integer> warmReserves(List<Runtime> runtimes) {
+    Map<Runtime, Integer> reserves = new LinkedHashMap<>();
+    for (Runtime runtime : runtimes) {
+      reserveOf(runtime.getLanguage()).ifPresent(reserve -> reserves.put(runtime, reserve));
+    }
+    return reserves;
+  }
+
+  /** The reserve GOZO_WARM_LANGUAGES gives the language (its first matching entry), if any. */
+  public OptionalInt reserveOf(String language) {
+    for (String entry : warmLanguages.split(",")) {
+      String[] parts = entry.trim().split(":", 2);
+      if (parts[0].equals("*") || parts[0].equalsIgnoreCase(language)) {
+        return OptionalInt.of(parts.length == 2 ? Integer.parseInt(parts[1].trim()) : warmPerRuntime);
       }
     }
-    return false;
+    return OptionalInt.empty();
   }
 
   /** What GOZO_RECYCLE_TENANTS and GOZO_RECYCLE_MAX_JOBS allow. */
@@ -99,6 +130,15 @@ public record WorkerConfig(
     require(maxAttempts >= 1 && maxAttempts <= 4, "GOZO_MAX_ATTEMPTS must be 1..4 (the broker stops at 5)");
     require(!shutdownGrace.isNegative(), "GOZO_SHUTDOWN_GRACE_MS must not be negative");
     require(warmPerRuntime >= 0 && warmPerRuntime <= 64, "GOZO_WARM_PER_RUNTIME must be 0..64");
+    for (String entry : warmLanguages.split(",")) {
+      String trimmed = entry.trim();
+      require(
+          trimmed.isEmpty()
+              || trimmed.matches("[A-Za-z0-9*+#._-]+(:[0-9]{1,3})?")
+                  && (!trimmed.contains(":") || Integer.parseInt(trimmed.split(":")[1]) <= MAX_RESERVE),
+          "GOZO_WARM_LANGUAGES entries must be NAME or NAME:RESERVE with a reserve of 0.."
+              + MAX_RESERVE + ", not '" + trimmed + "'");
+    }
     require(
         lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 300_000,
         "GOZO_LOCK_DURATION_MS must be 3000..300000");

@@ -94,8 +94,7 @@ public final class WorkerMain {
             "recycling mode for tenants {} (at most {} jobs per container)",
             config.recyclePolicy().tenants(), config.recycleMaxJobs());
       }
-      sandbox.warmUp(
-          catalogue.runtimes().stream().filter(r -> config.keepsWarm(r.getLanguage())).toList());
+      sandbox.warmUp(config.warmReserves(catalogue.runtimes()));
       ResultPublisher publisher =
           new ResultPublisher(
               config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));

@@ -27,12 +27,37 @@ class WorkerConfigTest {
     assertThat(config.sandboxCpus()).isEqualTo(1.0);
     assertThat(config.lockDuration()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.cgroupRoot()).isEqualTo("/sys/fs/cgroup");
-    assertThat(config.warmLanguages()).isEqualTo("python,javascript,bash,c,cpp,java");
+    assertThat(config.warmLanguages()).isEqualTo("python:100,javascript:4,bash,c,cpp,java");
+    assertThat(config.reserveOf("python")).hasValue(100);
+    assertThat(config.reserveOf("java")).as("a bare name keeps GOZO_WARM_PER_RUNTIME").hasValue(1);
     assertThat(config.keepsWarm("java")).isTrue();
     assertThat(config.keepsWarm("cobol")).isFalse();
     assertThat(config.recyclePolicy().tenants()).as("recycling is opt-in").isEmpty();
     assertThat(config.recyclePolicy().allows("anyone")).isFalse();
     assertThat(config.recycleMaxJobs()).isEqualTo(50);
+  }
+
+  @Test
+  void shouldReadAReservePerLanguage() {
+    WorkerConfig config =
+        WorkerConfig.fromEnvironment(
+            Map.of("GOZO_WARM_LANGUAGES", "ruby:8, *", "GOZO_WARM_PER_RUNTIME", "2"));
+
+    assertThat(config.reserveOf("ruby")).hasValue(8);
+    assertThat(config.reserveOf("Ruby")).hasValue(8);
+    assertThat(config.reserveOf("go")).hasValue(2);
+  }
+
+  @Test
+  void shouldRefuseAReserveOutOfRange() {
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnvironment(Map.of("GOZO_WARM_LANGUAGES", "python:257")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GOZO_WARM_LANGUAGES");
+    assertThatThrownBy(
+            () -> WorkerConfig.fromEnvironment(Map.of("GOZO_WARM_LANGUAGES", "python:lots")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("python:lots");
   }
 
   @Test

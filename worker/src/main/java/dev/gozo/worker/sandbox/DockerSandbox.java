@@ -71,13 +71,12 @@ public final class DockerSandbox implements Sandbox {
   }
 
   /**
-   * Keeps warm containers for the given runtimes at all times, so their first jobs do not wait.
-   * Other runtimes get warm containers once they are used, for as long as they are used.
+   * Keeps warm containers for the given runtimes at all times (the count is each one's reserve), so
+   * their first jobs, and bursts of up to that many jobs, do not wait for the engine. Other
+   * runtimes get warm containers once they are used, for as long as they are used.
    */
-  public void warmUp(Iterable<Runtime> runtimes) {
-    for (Runtime runtime : runtimes) {
-      pool.keepWarm(runtime, defaultLimits(runtime));
-    }
+  public void warmUp(java.util.Map<Runtime, Integer> reserves) {
+    reserves.forEach((runtime, reserve) -> pool.keepWarm(runtime, defaultLimits(runtime), reserve));
   }
 
   /**

@@ -1,81 +1,127 @@
 package dev.gozo.worker.sandbox;
 
 import dev.gozo.protocol.v1.Runtime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Containers started ahead of time, one queue per runtime, so a job only has to hand its files to
- * a launcher that is already waiting (the ~230 ms of create+start happen off the job's path).
+ * a launcher that is already waiting (the create+start happen off the job's path).
  *
- * <p>Every container serves exactly one job and is then removed. Refills and removals run on a
- * small background executor; a take that finds the queue empty starts a container on the spot
- * (cold start), so the pool is an optimisation, never a dependency. An idle pool costs one
- * sleeping shell per warm container.
+ * <p>Every container serves exactly one job and is then removed. A take that finds the queue empty
+ * starts a container on the spot (cold start), so the pool is an optimisation, never a dependency.
+ * An idle pool costs one sleeping shell per warm container.
+ *
+ * <p>The engine is the scarce resource: starting a container costs it ~170 ms of CPU and removing
+ * one ~40 ms, so on a 2-CPU host it makes about ten per second, and while it works the jobs beside
+ * it run slower. So the pool does that work when nothing runs: a runtime's reserve (its configured
+ * size plus one per job running) is topped up, and spent containers are removed, one engine call
+ * at a time, once no job has run or been taken for {@link #QUIET}. A burst is served from the
+ * reserve at full speed; only when a runtime runs low (below a quarter of its reserve) does a take
+ * start a replacement at once, and spent containers are removed during a burst only past the caps
+ * of {@link SpentContainers}.
  */
 final class WarmPool implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
+  // Long enough that a client sending its next request right after a result is not "quiet".
+  private static final Duration QUIET = Duration.ofMillis(250);
+  private static final Duration TICK = Duration.ofMillis(50);
+  // A low runtime that still has a warm container refills this much later, when the job that
+  // just took one will most likely be over: engine work slows a running job down.
+  private static final Duration LOW_REFILL_DELAY = Duration.ofMillis(100);
+  // Starts a busy runtime's takes may have in flight at once: more only slow each other down.
+  private static final int MAX_URGENT_STARTS = 2;
+  // How long a take waits for a container being started before it starts its own.
+  private static final Duration STARTING_WAIT = Duration.ofSeconds(2);
+  private static final int MAX_SPENT = 128;
+  private static final Duration MAX_SPENT_WAIT = Duration.ofSeconds(60);
+
+  private record Template(Runtime runtime, ContainerLimits limits) {}
 
   private final ContainerFactory factory;
   private final int warmPerRuntime;
-  private final int maxWarm;
-  private final java.time.Duration idleTtl;
+  private final int maxBusy;
+  private final Duration idleTtl;
+  private final Map<String, Integer> reserves = new ConcurrentHashMap<>();
+  private final Map<String, Template> templates = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
   private final Map<String, Long> lastTakeNanos = new ConcurrentHashMap<>();
-  private final java.util.Set<String> alwaysWarm = ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.ScheduledExecutorService janitor =
-      Executors.newSingleThreadScheduledExecutor(
-          DaemonThreads.named("sandbox-pool-janitor"));
   private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle =
       new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
+  private final SpentContainers spent = new SpentContainers(MAX_SPENT, MAX_SPENT_WAIT);
+  private final AtomicInteger jobsRunning = new AtomicInteger();
+  private final AtomicBoolean choreRunning = new AtomicBoolean();
+  private final Set<SandboxContainer> handedOut = ConcurrentHashMap.newKeySet();
+  private volatile long lastActivityNanos = System.nanoTime();
+  private final ScheduledExecutorService janitor =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sandbox-pool-janitor"));
   private final ExecutorService background =
-      Executors.newFixedThreadPool(
-          2,
-          DaemonThreads.named("sandbox-pool"));
+      Executors.newFixedThreadPool(2, DaemonThreads.named("sandbox-pool"));
   private volatile boolean closed;
-  private static final java.time.Duration REMOVAL_DELAY = java.time.Duration.ofMillis(100);
-  private final java.util.Set<SandboxContainer> retiring = ConcurrentHashMap.newKeySet();
 
-  WarmPool(ContainerFactory factory, int warmPerRuntime, int maxWarm, java.time.Duration idleTtl) {
+  /**
+   * @param warmPerRuntime reserve of a runtime that has none of its own (see {@link #keepWarm}),
+   *     kept while it is in use; 0 turns the pool off for such runtimes
+   * @param maxBusy how far the jobs running raise a reserve (one each), at most
+   * @param idleTtl how long a runtime counts as in use after its last job, and how long a
+   *     container above the reserve may wait
+   */
+  WarmPool(ContainerFactory factory, int warmPerRuntime, int maxBusy, Duration idleTtl) {
     this.factory = factory;
     this.warmPerRuntime = warmPerRuntime;
-    this.maxWarm = Math.max(warmPerRuntime, maxWarm);
+    this.maxBusy = maxBusy;
     this.idleTtl = idleTtl;
     long period = Math.max(1, idleTtl.toSeconds() / 2);
     janitor.scheduleWithFixedDelay(this::trimIdle, period, period, TimeUnit.SECONDS);
+    janitor.scheduleWithFixedDelay(this::maintain, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A started container for the runtime, warm when one is ready, else started now. */
   SandboxContainer take(Runtime runtime, ContainerLimits limits) {
     String key = key(runtime);
+    templates.putIfAbsent(key, new Template(runtime, limits));
     ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
     lastTakeNanos.put(key, System.nanoTime());
+    lastActivityNanos = System.nanoTime();
     AtomicInteger busy = running.computeIfAbsent(key, k -> new AtomicInteger());
     busy.incrementAndGet();
+    jobsRunning.incrementAndGet();
     try {
       SandboxContainer container;
       while ((container = queue.pollFirst()) != null) {
         if (container.alive()) {
-          refillAfterTake(runtime, limits, !queue.isEmpty());
+          refillIfLow(key, queue.size());
+          handedOut.add(container);
           return container;
         }
         discard(container);
       }
-      refill(runtime, limits);
-      return factory.start(runtime, key, limits);
+      container = awaitStarting(key);
+      if (container == null) {
+        startReplacement(key);
+        container = factory.start(runtime, key, limits);
+      }
+      handedOut.add(container);
+      return container;
     } catch (RuntimeException e) {
       busy.decrementAndGet();
+      jobsRunning.decrementAndGet();
       throw e;
     }
   }
@@ -87,51 +133,207 @@ final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * The job of a container this pool handed out has ended (demand sizing). The caller then removes
-   * the container with {@link #discard}, or keeps it for its tenant in recycling mode.
+   * The job of a container this pool handed out has ended (demand sizing, quiet time). The caller
+   * then removes the container with {@link #discardSoon}, or keeps it for its tenant in recycling
+   * mode.
    */
   void jobEnded(SandboxContainer container) {
+    if (!handedOut.remove(container)) {
+      return;
+    }
     AtomicInteger busy = running.get(container.poolKey());
     if (busy != null) {
       busy.decrementAndGet();
     }
+    jobsRunning.decrementAndGet();
+    lastActivityNanos = System.nanoTime();
   }
 
   /**
-   * Tops the pool up after a take. While another warm container is still waiting, the refill
-   * starts {@link #REMOVAL_DELAY} later, after the job that just started will most likely have
-   * finished: starting a container keeps the engine busy on both CPUs of a small machine for a
-   * few hundred milliseconds, which would slow the job down. An empty pool refills at once.
+   * Keeps {@code reserve} warm containers of the runtime at all times, so that its first jobs, and
+   * bursts of up to that many, do not wait for the engine.
    */
-  private void refillAfterTake(Runtime runtime, ContainerLimits limits, boolean stillWarm) {
-    if (!stillWarm) {
-      refill(runtime, limits);
+  void keepWarm(Runtime runtime, ContainerLimits limits, int reserve) {
+    String key = key(runtime);
+    templates.put(key, new Template(runtime, limits));
+    reserves.put(key, reserve);
+    // The rest of the reserve follows in quiet time, one container at a time.
+    refill(key, lowWater(key));
+  }
+
+  /** Containers of the runtime that are warm or being started, and how many it should have. */
+  String describe(Runtime runtime) {
+    String key = key(runtime);
+    return queue(key).size() + " warm + " + inFlight(key).get() + " starting, target " + target(key);
+  }
+
+  private int target(String key) {
+    Long lastTake = lastTakeNanos.get(key);
+    boolean wanted =
+        reserves.containsKey(key)
+            || lastTake != null && System.nanoTime() - lastTake < idleTtl.toNanos();
+    int base = reserves.getOrDefault(key, warmPerRuntime);
+    if (!wanted || base <= 0) {
+      return 0;
+    }
+    AtomicInteger busy = running.get(key);
+    int jobs = busy == null ? 0 : Math.max(0, busy.get());
+    return base + Math.min(jobs, Math.max(0, maxBusy - base));
+  }
+
+  /** Below this many warm containers a take starts a replacement without waiting for quiet. */
+  private int lowWater(String key) {
+    return Math.max(1, (target(key) + 3) / 4);
+  }
+
+  /**
+   * One replacement per take while the runtime is low, so that replacements follow demand and at
+   * most {@link #MAX_URGENT_STARTS} compete with the jobs for the engine at once.
+   */
+  private void refillIfLow(String key, int left) {
+    if (left >= lowWater(key)) {
+      return; // topped up in quiet time
+    }
+    if (left == 0) {
+      startReplacement(key);
       return;
     }
     try {
-      janitor.schedule(() -> refill(runtime, limits), REMOVAL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      janitor.schedule(() -> startReplacement(key), LOW_REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
       // closing: no refill
     }
   }
 
-  /** Keeps this runtime warm even when nobody used it lately (configured languages). */
-  void keepWarm(Runtime runtime, ContainerLimits limits) {
-    alwaysWarm.add(key(runtime));
-    refill(runtime, limits);
+  private void startReplacement(String key) {
+    Template template = templates.get(key);
+    if (closed || template == null || target(key) == 0 || inFlight(key).get() >= MAX_URGENT_STARTS) {
+      return;
+    }
+    startInBackground(key, template, () -> {});
   }
 
-  private int target(String key) {
-    AtomicInteger busy = running.get(key);
-    Long lastTake = lastTakeNanos.get(key);
-    boolean wanted =
-        alwaysWarm.contains(key)
-            || lastTake != null && System.nanoTime() - lastTake < idleTtl.toNanos();
-    int base = wanted ? warmPerRuntime : 0;
-    return Math.min(maxWarm, base + (busy == null ? 0 : Math.max(0, busy.get())));
+  /**
+   * With no warm container but some being started, waits for the first of them: it is further
+   * along than one this job would start now, and starting another would only slow both down.
+   */
+  private SandboxContainer awaitStarting(String key) {
+    long deadline = System.nanoTime() + STARTING_WAIT.toNanos();
+    ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
+    synchronized (queue) {
+      while (inFlight(key).get() > 0 && !closed) {
+        SandboxContainer container = queue.pollFirst();
+        if (container != null) {
+          if (container.alive()) {
+            return container;
+          }
+          discard(container);
+          continue;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        try {
+          queue.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+    }
+    return queue.pollFirst();
   }
 
-  /** Removes containers that waited longer than idleTtl while the pool is above its base size. */
+  /** Starts containers in the background until the runtime has {@code upTo} (at most its target). */
+  private void refill(String key, int upTo) {
+    Template template = templates.get(key);
+    if (closed || template == null) {
+      return;
+    }
+    AtomicInteger inFlight = inFlight(key);
+    int wanted = Math.min(upTo, target(key));
+    while (queue(key).size() + inFlight.get() < wanted) {
+      startInBackground(key, template, () -> {});
+    }
+  }
+
+  private void startInBackground(String key, Template template, Runnable done) {
+    AtomicInteger inFlight = inFlight(key);
+    inFlight.incrementAndGet();
+    try {
+      background.execute(
+          () -> {
+            try {
+              if (!closed) {
+                queue(key).addLast(factory.start(template.runtime(), key, template.limits()));
+              }
+            } catch (RuntimeException e) {
+              LOG.warn("could not warm a {} sandbox: {}", template.runtime().getLanguage(), e.toString());
+            } finally {
+              inFlight.decrementAndGet();
+              ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
+              synchronized (queue) {
+                queue.notifyAll(); // a take may be waiting for this start (awaitStarting)
+              }
+              done.run();
+            }
+            if (closed) {
+              drain();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      inFlight.decrementAndGet();
+      done.run();
+    }
+  }
+
+  /**
+   * Every {@link #TICK}: removes spent containers past their caps, then, if the pool is quiet and
+   * no chore is under way, does one: start a container for a runtime below its reserve, or remove
+   * one spent container.
+   */
+  private void maintain() {
+    try {
+      for (SandboxContainer overdue : spent.overdue(System.nanoTime())) {
+        discard(overdue);
+      }
+      if (closed || choreRunning.get() || !quiet()) {
+        return;
+      }
+      for (Map.Entry<String, Template> entry : templates.entrySet()) {
+        String key = entry.getKey();
+        if (queue(key).size() + inFlight(key).get() < target(key)) {
+          choreRunning.set(true);
+          startInBackground(key, entry.getValue(), () -> choreRunning.set(false));
+          return;
+        }
+      }
+      SandboxContainer next = spent.next();
+      if (next != null) {
+        choreRunning.set(true);
+        next.detach();
+        background.execute(
+            () -> {
+              try {
+                factory.remove(next.id());
+              } finally {
+                choreRunning.set(false);
+              }
+            });
+      }
+    } catch (RuntimeException e) {
+      // a scheduled task that throws is never run again: log and go on
+      choreRunning.set(false);
+      LOG.warn("warm pool maintenance failed: {}", e.toString());
+    }
+  }
+
+  private boolean quiet() {
+    return jobsRunning.get() <= 0 && System.nanoTime() - lastActivityNanos >= QUIET.toNanos();
+  }
+
+  /** Removes containers that waited longer than idleTtl while the pool is above its target. */
   private void trimIdle() {
     for (Map.Entry<String, ConcurrentLinkedDeque<SandboxContainer>> entry : idle.entrySet()) {
       ConcurrentLinkedDeque<SandboxContainer> queue = entry.getValue();
@@ -146,52 +348,17 @@ final class WarmPool implements AutoCloseable {
     }
   }
 
-  /** Starts warm containers for a runtime in the background up to the configured count. */
-  void refill(Runtime runtime, ContainerLimits limits) {
-    if (closed || warmPerRuntime <= 0) {
-      return;
-    }
-    String key = key(runtime);
-    AtomicInteger inFlight = starting.computeIfAbsent(key, k -> new AtomicInteger());
-    while (queue(key).size() + inFlight.get() < target(key)) {
-      inFlight.incrementAndGet();
-      background.execute(
-          () -> {
-            try {
-              if (!closed) {
-                queue(key).addLast(factory.start(runtime, key, limits));
-              }
-            } catch (RuntimeException e) {
-              LOG.warn("could not warm a {} sandbox: {}", runtime.getLanguage(), e.toString());
-            } finally {
-              inFlight.decrementAndGet();
-            }
-            if (closed) {
-              drain();
-            }
-          });
-    }
-  }
-
   /**
-   * Removes a used container after {@link #REMOVAL_DELAY}, by which time its job's result is
-   * published: the engine's teardown work then does not compete with the job's last steps on a
-   * small machine. A lingering launcher has already killed the job's processes.
+   * Removes a used container in quiet time (see the class comment). Its launcher has killed the
+   * job's processes and emptied its writable places, or the container has exited.
    */
   void discardSoon(SandboxContainer container) {
-    retiring.add(container);
-    try {
-      janitor.schedule(
-          () -> {
-            if (retiring.remove(container)) {
-              discard(container);
-            }
-          },
-          REMOVAL_DELAY.toMillis(),
-          TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      retiring.remove(container);
+    if (closed) {
       discard(container);
+      return;
+    }
+    for (SandboxContainer overflow : spent.add(container, System.nanoTime())) {
+      discard(overflow);
     }
   }
 
@@ -200,7 +367,7 @@ final class WarmPool implements AutoCloseable {
     container.detach();
     try {
       background.execute(() -> factory.remove(container.id()));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       factory.remove(container.id());
     }
   }
@@ -218,10 +385,8 @@ final class WarmPool implements AutoCloseable {
     }
     closed = true;
     janitor.shutdownNow();
-    for (SandboxContainer container : retiring) {
-      if (retiring.remove(container)) {
-        discard(container);
-      }
+    for (SandboxContainer container : spent.drain()) {
+      discard(container);
     }
     drain();
     background.shutdown();
@@ -237,12 +402,14 @@ final class WarmPool implements AutoCloseable {
 
   private void drain() {
     List<SandboxContainer> all = new ArrayList<>();
-    idle.values().forEach(queue -> {
-      SandboxContainer c;
-      while ((c = queue.pollFirst()) != null) {
-        all.add(c);
-      }
-    });
+    idle.values()
+        .forEach(
+            queue -> {
+              SandboxContainer c;
+              while ((c = queue.pollFirst()) != null) {
+                all.add(c);
+              }
+            });
     for (SandboxContainer container : all) {
       container.detach();
       factory.remove(container.id());
@@ -251,6 +418,10 @@ final class WarmPool implements AutoCloseable {
 
   private ConcurrentLinkedDeque<SandboxContainer> queue(String key) {
     return idle.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>());
+  }
+
+  private AtomicInteger inFlight(String key) {
+    return starting.computeIfAbsent(key, k -> new AtomicInteger());
   }
 
   static String key(Runtime runtime) {

@@ -9,9 +9,9 @@
 #   <run command>\n
 #   <tar archive of the files> <stdin bytes>
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
-# After the program: 0 = exit (the container ends). 2 = linger: kill every other process and
-# wait for the worker to remove the container (it does so once the result is out, so the
-# engine's teardown does not slow the result down). 1 = recycle (tenants that opted in, see
+# After the program: 0 = exit (the container ends). 2 = linger: kill every other process, empty
+# every writable place and wait for the worker to remove the container (it does so once the
+# result is out and the worker is quiet, so the engine's teardown does not slow jobs down). 1 = recycle (tenants that opted in, see
 # docs/security.md): kill every other process, empty every writable place, check that nothing
 # is left, report "clean" and wait for the next job. Anything unexpected ends the container,
 # and the worker discards it.
@@ -130,9 +130,12 @@ while :; do
   case "${after_exit:-0}" in
     1) ;;
     2)
-      # The worker removes this container only after the result is out; nothing of the job may
-      # run meanwhile, so if anything survives the kill, end the container now.
+      # The worker removes this container only after the result is out, and in a busy moment
+      # only once things are quiet (WarmPool); nothing of the job may run meanwhile, so if
+      # anything survives the kill, end the container now. The files go too: a spent container
+      # then holds no memory beyond this shell.
       kill_leftovers > /dev/null 2>&1 || exit 93
+      wipe_writable > /dev/null 2>&1 || exit 94
       IFS= read -r _ # until the worker closes stdin or removes the container
       exit 0
       ;;
