@@ -115,6 +115,9 @@ public final class DockerSandbox implements Sandbox {
     boolean recycle = recycling.allows(job.tenant());
     SandboxContainer container = recycle ? reusableContainer(job) : null;
     boolean fromPool = container == null;
+    if (!fromPool) {
+      pool.otherJobStarted();
+    }
     if (fromPool) {
       try {
         container =
@@ -152,6 +155,8 @@ public final class DockerSandbox implements Sandbox {
       container.jobEnded();
       if (fromPool) {
         pool.jobEnded(container);
+      } else {
+        pool.otherJobEnded();
       }
       if (recycle && !aborting && !closed && outcome != null && RecyclePolicy.mayReuseAfter(outcome)) {
         // The result does not wait for the scrub; the container is shelved once it is clean.

@@ -150,6 +150,20 @@ final class WarmPool implements AutoCloseable {
   }
 
   /**
+   * A job runs in a container that is not the pool's (a recycled one): the pool counts it so
+   * that its engine work waits for quiet all the same. Pair with {@link #otherJobEnded}.
+   */
+  void otherJobStarted() {
+    jobsRunning.incrementAndGet();
+    lastActivityNanos = System.nanoTime();
+  }
+
+  void otherJobEnded() {
+    jobsRunning.decrementAndGet();
+    lastActivityNanos = System.nanoTime();
+  }
+
+  /**
    * Keeps {@code reserve} warm containers of the runtime at all times, so that its first jobs, and
    * bursts of up to that many, do not wait for the engine.
    */
