@@ -7,19 +7,20 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Containers whose job is over and that wait to be removed. Their launcher has already killed
- * every process of the job and emptied its writable places (see launcher.sh, "linger"), so one
- * costs a sleeping shell and a few MiB until the engine tears it down. Removal waits for a quiet
- * moment because tearing a container down costs the engine ~40 ms of CPU, which on a small host
- * would slow the jobs of a burst; the caps bound how many wait and for how long.
+ * Containers whose job is over and that wait to be removed (C is SandboxContainer; a name in
+ * tests). Their launcher has already killed every process of the job and emptied its writable
+ * places (see launcher.sh, "linger"), so one costs a sleeping shell and a few MiB until the
+ * engine tears it down. Removal waits for a quiet moment because tearing a container down costs
+ * the engine ~40 ms of CPU, which on a small host would slow the jobs of a burst; the caps bound
+ * how many wait and for how long.
  */
-final class SpentContainers {
+final class SpentContainers<C> {
 
-  private record Spent(SandboxContainer container, long sinceNanos) {}
+  private record Spent<C>(C container, long sinceNanos) {}
 
   private final int maxWaiting;
   private final long maxWaitNanos;
-  private final Deque<Spent> waiting = new ArrayDeque<>();
+  private final Deque<Spent<C>> waiting = new ArrayDeque<>();
 
   SpentContainers(int maxWaiting, Duration maxWait) {
     this.maxWaiting = maxWaiting;
@@ -27,9 +28,9 @@ final class SpentContainers {
   }
 
   /** Adds a container; returns those that must go at once because too many wait. */
-  synchronized List<SandboxContainer> add(SandboxContainer container, long nowNanos) {
-    waiting.addLast(new Spent(container, nowNanos));
-    List<SandboxContainer> overflow = new ArrayList<>();
+  synchronized List<C> add(C container, long nowNanos) {
+    waiting.addLast(new Spent<>(container, nowNanos));
+    List<C> overflow = new ArrayList<>();
     while (waiting.size() > maxWaiting) {
       overflow.add(waiting.pollFirst().container());
     }
@@ -37,8 +38,8 @@ final class SpentContainers {
   }
 
   /** Those that waited longer than allowed. */
-  synchronized List<SandboxContainer> overdue(long nowNanos) {
-    List<SandboxContainer> due = new ArrayList<>();
+  synchronized List<C> overdue(long nowNanos) {
+    List<C> due = new ArrayList<>();
     while (!waiting.isEmpty() && nowNanos - waiting.peekFirst().sinceNanos() > maxWaitNanos) {
       due.add(waiting.pollFirst().container());
     }
@@ -46,14 +47,14 @@ final class SpentContainers {
   }
 
   /** The one that waited longest, or null. */
-  synchronized SandboxContainer next() {
-    Spent spent = waiting.pollFirst();
+  synchronized C next() {
+    Spent<C> spent = waiting.pollFirst();
     return spent == null ? null : spent.container();
   }
 
-  synchronized List<SandboxContainer> drain() {
-    List<SandboxContainer> all = new ArrayList<>();
-    Spent spent;
+  synchronized List<C> drain() {
+    List<C> all = new ArrayList<>();
+    Spent<C> spent;
     while ((spent = waiting.pollFirst()) != null) {
       all.add(spent.container());
     }

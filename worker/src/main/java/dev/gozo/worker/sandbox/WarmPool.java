@@ -64,7 +64,8 @@ final class WarmPool implements AutoCloseable {
   private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle =
       new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
-  private final SpentContainers spent = new SpentContainers(MAX_SPENT, MAX_SPENT_WAIT);
+  private final SpentContainers<SandboxContainer> spent =
+      new SpentContainers<>(MAX_SPENT, MAX_SPENT_WAIT);
   private final AtomicInteger jobsRunning = new AtomicInteger();
   private final AtomicBoolean choreRunning = new AtomicBoolean();
   private final Set<SandboxContainer> handedOut = ConcurrentHashMap.newKeySet();
