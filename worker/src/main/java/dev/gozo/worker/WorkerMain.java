@@ -65,7 +65,11 @@ public final class WorkerMain {
     public static Worker start(WorkerConfig config) {
       RuntimeCatalogue catalogue = RuntimeCatalogue.load(config.catalogue());
       var api = DockerClients.api(config.dockerHost(), 4 * config.concurrency() + 8, Duration.ofSeconds(30));
-      var streams = DockerClients.streams(config.dockerHost(), 1024);
+      var reserves = config.warmReserves(catalogue.runtimes());
+      // One attach stream per warm, running or spent sandbox: room for every reserve on top of
+      // what the rest of the pool may hold (spent containers, demand, recycled ones).
+      int reserved = reserves.values().stream().mapToInt(Integer::intValue).sum();
+      var streams = DockerClients.streams(config.dockerHost(), 1024 + reserved);
       try {
         Orphans.sweep(api, config.workerId(), Duration.ofMinutes(15));
       } catch (RuntimeException e) {
@@ -94,7 +98,7 @@ public final class WorkerMain {
             "recycling mode for tenants {} (at most {} jobs per container)",
             config.recyclePolicy().tenants(), config.recycleMaxJobs());
       }
-      sandbox.warmUp(config.warmReserves(catalogue.runtimes()));
+      sandbox.warmUp(reserves);
       ResultPublisher publisher =
           new ResultPublisher(
               config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));
