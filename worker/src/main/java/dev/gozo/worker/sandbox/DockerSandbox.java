@@ -115,9 +115,6 @@ public final class DockerSandbox implements Sandbox {
     boolean recycle = recycling.allows(job.tenant());
     SandboxContainer container = recycle ? reusableContainer(job) : null;
     boolean fromPool = container == null;
-    if (!fromPool) {
-      pool.otherJobStarted();
-    }
     if (fromPool) {
       try {
         container =
@@ -130,6 +127,8 @@ public final class DockerSandbox implements Sandbox {
       } catch (RuntimeException e) {
         return failure(job, e);
       }
+    } else {
+      pool.otherJobStarted();
     }
     // A launcher that stays up after the program needs the cgroup's own OOM count: without it
     // an OOM kill could not be told from another SIGKILL (Docker reports it only at the exit).

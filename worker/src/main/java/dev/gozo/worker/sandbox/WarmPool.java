@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -68,7 +67,6 @@ final class WarmPool implements AutoCloseable {
       new SpentContainers<>(MAX_SPENT, MAX_SPENT_WAIT);
   private final AtomicInteger jobsRunning = new AtomicInteger();
   private final AtomicBoolean choreRunning = new AtomicBoolean();
-  private final Set<SandboxContainer> handedOut = ConcurrentHashMap.newKeySet();
   private volatile long lastActivityNanos = System.nanoTime();
   private final ScheduledExecutorService janitor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sandbox-pool-janitor"));
@@ -108,7 +106,6 @@ final class WarmPool implements AutoCloseable {
       while ((container = queue.pollFirst()) != null) {
         if (container.alive()) {
           refillIfLow(key, queue.size());
-          handedOut.add(container);
           return container;
         }
         discard(container);
@@ -118,7 +115,6 @@ final class WarmPool implements AutoCloseable {
         startReplacement(key);
         container = factory.start(runtime, key, limits);
       }
-      handedOut.add(container);
       return container;
     } catch (RuntimeException e) {
       busy.decrementAndGet();
@@ -139,9 +135,6 @@ final class WarmPool implements AutoCloseable {
    * mode.
    */
   void jobEnded(SandboxContainer container) {
-    if (!handedOut.remove(container)) {
-      return;
-    }
     AtomicInteger busy = running.get(container.poolKey());
     if (busy != null) {
       busy.decrementAndGet();
@@ -174,12 +167,6 @@ final class WarmPool implements AutoCloseable {
     reserves.put(key, reserve);
     // The rest of the reserve follows in quiet time, one container at a time.
     refill(key, lowWater(key));
-  }
-
-  /** Containers of the runtime that are warm or being started, and how many it should have. */
-  String describe(Runtime runtime) {
-    String key = key(runtime);
-    return queue(key).size() + " warm + " + inFlight(key).get() + " starting, target " + target(key);
   }
 
   private int target(String key) {
@@ -327,15 +314,7 @@ final class WarmPool implements AutoCloseable {
       SandboxContainer next = spent.next();
       if (next != null) {
         choreRunning.set(true);
-        next.detach();
-        background.execute(
-            () -> {
-              try {
-                factory.remove(next.id());
-              } finally {
-                choreRunning.set(false);
-              }
-            });
+        discard(next, () -> choreRunning.set(false));
       }
     } catch (RuntimeException e) {
       // a scheduled task that throws is never run again: log and go on
@@ -379,11 +358,26 @@ final class WarmPool implements AutoCloseable {
 
   /** Removes a used or broken container in the background. */
   void discard(SandboxContainer container) {
+    discard(container, () -> {});
+  }
+
+  private void discard(SandboxContainer container, Runnable done) {
     container.detach();
     try {
-      background.execute(() -> factory.remove(container.id()));
+      background.execute(
+          () -> {
+            try {
+              factory.remove(container.id());
+            } finally {
+              done.run();
+            }
+          });
     } catch (RejectedExecutionException e) {
-      factory.remove(container.id());
+      try {
+        factory.remove(container.id());
+      } finally {
+        done.run();
+      }
     }
   }
 
