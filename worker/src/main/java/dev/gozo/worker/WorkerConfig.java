@@ -39,6 +39,12 @@ import java.util.UUID;
  * @param recycleTenants GOZO_RECYCLE_TENANTS: tenants whose containers may serve several of their
  *     jobs, comma-separated (none); see docs/security.md, "Recycling mode"
  * @param recycleMaxJobs GOZO_RECYCLE_MAX_JOBS: jobs one recycled container serves at most (50)
+ * @param ownerLeaseTtl GOZO_OWNER_LEASE_TTL_MS: how long this worker's owner lease on the engine
+ *     proves it alive; renewed every third of it, and how long after a kill -9 its sandboxes are
+ *     left before peers remove them (60000)
+ * @param orphanStaleAfter GOZO_ORPHAN_STALE_AFTER_MS: age after which any worker's sweep removes
+ *     a sandbox it has no lease to judge by: no owner label, or an owner without any lease
+ *     (900000)
  */
 public record WorkerConfig(
     String workerId,
@@ -59,7 +65,9 @@ public record WorkerConfig(
     String warmLanguages,
     String cgroupRoot,
     String recycleTenants,
-    int recycleMaxJobs) {
+    int recycleMaxJobs,
+    Duration ownerLeaseTtl,
+    Duration orphanStaleAfter) {
 
   /**
    * Python gets the largest reserve: it is what most jobs are written in, and a burst of
@@ -90,7 +98,9 @@ public record WorkerConfig(
         env.getOrDefault("GOZO_WARM_LANGUAGES", DEFAULT_WARM_LANGUAGES),
         env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"),
         env.getOrDefault("GOZO_RECYCLE_TENANTS", ""),
-        Integer.parseInt(env.getOrDefault("GOZO_RECYCLE_MAX_JOBS", "50")))
+        Integer.parseInt(env.getOrDefault("GOZO_RECYCLE_MAX_JOBS", "50")),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_OWNER_LEASE_TTL_MS", "60000"))),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_ORPHAN_STALE_AFTER_MS", "900000"))))
         .validate();
   }
 
@@ -142,6 +152,10 @@ public record WorkerConfig(
     require(
         lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 300_000,
         "GOZO_LOCK_DURATION_MS must be 3000..300000");
+    require(
+        ownerLeaseTtl.toMillis() >= 1000 && ownerLeaseTtl.toMillis() <= 3_600_000,
+        "GOZO_OWNER_LEASE_TTL_MS must be 1000..3600000");
+    require(orphanStaleAfter.toMillis() >= 1000, "GOZO_ORPHAN_STALE_AFTER_MS must be at least 1000");
     require(recycleMaxJobs >= 1 && recycleMaxJobs <= 10_000, "GOZO_RECYCLE_MAX_JOBS must be 1..10000");
     require(sandboxCpus > 0 && sandboxCpus <= 64, "GOZO_SANDBOX_CPUS must be in (0, 64]");
     return this;

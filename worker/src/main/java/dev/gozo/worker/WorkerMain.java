@@ -11,6 +11,8 @@ import dev.gozo.worker.results.ResultPublisher;
 import dev.gozo.worker.sandbox.DockerClients;
 import dev.gozo.worker.sandbox.DockerSandbox;
 import dev.gozo.worker.sandbox.Orphans;
+import dev.gozo.worker.sandbox.OwnerLease;
+import dev.gozo.worker.sandbox.PeerSweeper;
 import dev.gozo.worker.sandbox.SandboxSettings;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -43,6 +45,8 @@ public final class WorkerMain {
   public static final class Worker {
     private final WorkerConfig config;
     private final DockerSandbox sandbox;
+    private final OwnerLease lease;
+    private final PeerSweeper peerSweeper;
     private final ResultPublisher publisher;
     private final ResultLookup lookup;
     private final ShareGroupIntake intake;
@@ -52,11 +56,15 @@ public final class WorkerMain {
     private Worker(
         WorkerConfig config,
         DockerSandbox sandbox,
+        OwnerLease lease,
+        PeerSweeper peerSweeper,
         ResultPublisher publisher,
         ResultLookup lookup,
         ShareGroupIntake intake) {
       this.config = config;
       this.sandbox = sandbox;
+      this.lease = lease;
+      this.peerSweeper = peerSweeper;
       this.publisher = publisher;
       this.lookup = lookup;
       this.intake = intake;
@@ -70,11 +78,15 @@ public final class WorkerMain {
       // what the rest of the pool may hold (spent containers, demand, recycled ones).
       int reserved = reserves.values().stream().mapToInt(Integer::intValue).sum();
       var streams = DockerClients.streams(config.dockerHost(), 1024 + reserved);
+      // The lease first: from now on peers sweeping the engine leave our sandboxes alone.
+      OwnerLease lease = OwnerLease.hold(api, config.workerId(), config.ownerLeaseTtl());
       try {
-        Orphans.sweep(api, config.workerId(), Duration.ofMinutes(15));
+        Orphans.sweep(api, config.workerId(), config.orphanStaleAfter());
       } catch (RuntimeException e) {
-        LOG.warn("could not look for orphaned sandboxes (Docker unreachable?): {}", e.toString());
+        LOG.warn("could not look for orphaned sandboxes (Docker unreachable?)", e);
       }
+      PeerSweeper peerSweeper =
+          PeerSweeper.every(api, config.workerId(), config.ownerLeaseTtl(), config.orphanStaleAfter());
       SandboxSettings settings =
           SandboxSettings.of(
               config.workerId(),
@@ -126,7 +138,7 @@ public final class WorkerMain {
       LOG.info(
           "worker {} started: {} slots, group {}, topic {}",
           config.workerId(), config.concurrency(), config.shareGroup(), config.jobsTopic());
-      return new Worker(config, sandbox, publisher, lookup, intake);
+      return new Worker(config, sandbox, lease, peerSweeper, publisher, lookup, intake);
     }
 
     /** Compile and run at their maximum wall limits, plus container set-up. */
@@ -157,6 +169,9 @@ public final class WorkerMain {
         intake.awaitStopped(Duration.ofSeconds(15));
       }
       sandbox.close();
+      // After the last sandbox is gone: until then, they are ours and peers must keep off.
+      peerSweeper.close();
+      lease.close();
       publisher.close();
       lookup.close();
       LOG.info("worker {} stopped", config.workerId());

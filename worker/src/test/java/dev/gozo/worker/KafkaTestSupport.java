@@ -76,7 +76,8 @@ public final class KafkaTestSupport implements AutoCloseable {
   public WorkerConfig workerConfig(String workerId, int concurrency) {
     return new WorkerConfig(
         workerId, bootstrap, jobs, events, results, group, concurrency, 3,
-        Duration.ofSeconds(10), "", "unix:///var/run/docker.sock", 1, "", 1.0, Duration.ofSeconds(10), "python,bash", "/sys/fs/cgroup", "", 50);
+        Duration.ofSeconds(10), "", "unix:///var/run/docker.sock", 1, "", 1.0, Duration.ofSeconds(10), "python,bash", "/sys/fs/cgroup", "", 50,
+        Duration.ofMinutes(1), Duration.ofMinutes(15));
   }
 
   public void publishJob(String key, byte[] value) throws Exception {

@@ -35,6 +35,8 @@ class WorkerConfigTest {
     assertThat(config.recyclePolicy().tenants()).as("recycling is opt-in").isEmpty();
     assertThat(config.recyclePolicy().allows("anyone")).isFalse();
     assertThat(config.recycleMaxJobs()).isEqualTo(50);
+    assertThat(config.ownerLeaseTtl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.orphanStaleAfter()).isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test

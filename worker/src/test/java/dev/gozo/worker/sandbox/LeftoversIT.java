@@ -9,7 +9,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class LeftoversIT {
       for (String id : containers) {
         assertThat(hostProcessesOfContainer(id)).as(id).isEmpty();
       }
-      assertThat(Orphans.sweep(harness.api, harness.owner, Duration.ofDays(1))).as("left for the sweeper").isZero();
+      assertThat(harness.sweepAsNextLife()).as("left for the sweeper").isZero();
     } finally {
       harness.close();
     }
@@ -54,24 +54,30 @@ class LeftoversIT {
   @Test
   void shouldSweepTheContainersOfAWorkerThatWasKilledMidJob() {
     // given: a "worker" that is running a job and keeps a warm container, then dies without
-    // closing anything (its pool and job threads are simply abandoned)
+    // closing anything (its pool and job threads are simply abandoned); beside it, a live
+    // stranger (it holds its lease) with a sandbox of its own
     SandboxHarness dead = new SandboxHarness(1);
     SandboxHarness next = new SandboxHarness(0);
+    String strangerOwner = "someone-else-" + UUID.randomUUID();
+    OwnerLease strangerLease = OwnerLease.hold(next.api, strangerOwner, Duration.ofMinutes(1));
     String strangerId = null;
     try {
       dead.job("bash").file("main.sh", "true\n").run();
       CompletableFuture<Outcome> midJob =
           CompletableFuture.supplyAsync(() -> dead.job("bash").file("main.sh", "sleep 100\n").wallMs(60_000).run());
-      String handMade = createSandboxLabelledContainer(dead, dead.owner);
-      strangerId = createSandboxLabelledContainer(dead, "someone-else-" + UUID.randomUUID());
+      String handMade = SandboxHarness.startHandMadeSandbox(dead.api, dead.owner);
+      strangerId = SandboxHarness.startHandMadeSandbox(dead.api, strangerOwner);
       await()
           .atMost(Duration.ofSeconds(90)) // removal is asynchronous and slow on a busy engine
           .until(() -> dead.containersOfThisTest().stream().filter(c -> "running".equals(c.getState())).count() >= 3);
 
-      // when: its next life starts and sweeps
-      int removed = Orphans.sweep(next.api, dead.owner, Duration.ofMinutes(15));
+      // when: its next life starts and sweeps (only this test's owners: others share the engine)
+      Set<String> owners = Set.of(dead.owner, next.owner, strangerOwner);
+      int removed =
+          Orphans.sweep(next.api, dead.owner, true, Duration.ofMinutes(15), owners::contains);
 
-      // then: everything of the dead worker is gone, its stuck job returns, a stranger's stays
+      // then: everything of the dead worker is gone, its stuck job returns, a live stranger's
+      // stays
       assertThat(removed).isGreaterThanOrEqualTo(3);
       assertThat(dead.containersOfThisTest()).extracting(c -> c.getId()).doesNotContain(handMade);
       Outcome abandoned = midJob.orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -86,31 +92,10 @@ class LeftoversIT {
           // already gone
         }
       }
+      strangerLease.close();
       dead.close();
       next.close();
       assertThat(dead.containersOfThisTest()).isEmpty();
     }
-  }
-
-  private static String createSandboxLabelledContainer(SandboxHarness harness, String owner) {
-    String id =
-        harness
-            .api
-            .createContainerCmd("gozo/runtime-bash:1")
-            .withCmd("sleep", "300")
-            .withLabels(
-                Map.of(
-                    ContainerFactory.OWNER_LABEL, owner,
-                    ContainerFactory.ROLE_LABEL, "sandbox",
-                    ContainerFactory.RUNTIME_LABEL, "bash"))
-            .withHostConfig(
-                com.github.dockerjava.api.model.HostConfig.newHostConfig()
-                    .withNetworkMode("none")
-                    .withInit(true)
-                    .withCapDrop(com.github.dockerjava.api.model.Capability.ALL))
-            .exec()
-            .getId();
-    harness.api.startContainerCmd(id).exec();
-    return id;
   }
 }

@@ -21,7 +21,9 @@ final class SandboxHarness implements AutoCloseable {
   final RuntimeCatalogue catalogue = RuntimeCatalogue.bundled();
   final DockerClient api = DockerClients.api(DOCKER_HOST, 32, Duration.ofSeconds(30));
   final DockerClient streams = DockerClients.streams(DOCKER_HOST, 1024);
-  final String owner = "test-" + UUID.randomUUID().toString().substring(0, 8);
+  final String owner;
+  // Held like a worker holds it, so that a worker sharing this engine leaves our sandboxes alone.
+  final OwnerLease lease;
   final DockerSandbox sandbox;
 
   SandboxHarness(int warm) {
@@ -29,6 +31,21 @@ final class SandboxHarness implements AutoCloseable {
   }
 
   SandboxHarness(int warm, RecyclePolicy recycling) {
+    this(
+        warm,
+        recycling,
+        "test-" + UUID.randomUUID().toString().substring(0, 8),
+        Duration.ofMinutes(1));
+  }
+
+  /** A harness that is worker OWNER, its lease renewed for LEASE_TTL at a time. */
+  SandboxHarness(int warm, String owner, Duration leaseTtl) {
+    this(warm, RecyclePolicy.none(), owner, leaseTtl);
+  }
+
+  private SandboxHarness(int warm, RecyclePolicy recycling, String owner, Duration leaseTtl) {
+    this.owner = owner;
+    lease = OwnerLease.hold(api, owner, leaseTtl);
     sandbox =
         new DockerSandbox(
             api, streams, SandboxSettings.defaults(owner).withWarmPerRuntime(warm), recycling);
@@ -38,17 +55,52 @@ final class SandboxHarness implements AutoCloseable {
     return new JobBuilder(catalogue.resolve(language, "").orElseThrow());
   }
 
+  /** The sandboxes of this test in any state (its lease is not one). */
   List<com.github.dockerjava.api.model.Container> containersOfThisTest() {
     return api.listContainersCmd()
         .withShowAll(true)
-        .withLabelFilter(Map.of(ContainerFactory.OWNER_LABEL, owner))
+        .withLabelFilter(
+            Map.of(ContainerFactory.OWNER_LABEL, owner, ContainerFactory.ROLE_LABEL, "sandbox"))
         .exec();
+  }
+
+  /**
+   * The sweep the next life of this harness's worker makes at its start, limited to this
+   * harness's own containers: other tests share the engine. Returns how many it removed.
+   */
+  int sweepAsNextLife() {
+    return Orphans.sweep(api, owner, true, Duration.ofDays(1), owner::equals);
   }
 
   @Override
   public void close() {
     sandbox.close();
-    Orphans.sweep(api, owner, Duration.ofDays(1));
+    sweepAsNextLife();
+    lease.close();
+  }
+
+  /**
+   * Starts a container labelled as OWNER's sandbox the way ContainerFactory labels them (a
+   * shell that sleeps, not a launcher): what a worker killed mid-job leaves behind.
+   */
+  static String startHandMadeSandbox(DockerClient api, String owner) {
+    String id =
+        api.createContainerCmd("gozo/runtime-bash:1")
+            .withCmd("sleep", "300")
+            .withLabels(
+                Map.of(
+                    ContainerFactory.OWNER_LABEL, owner,
+                    ContainerFactory.ROLE_LABEL, "sandbox",
+                    ContainerFactory.RUNTIME_LABEL, "bash"))
+            .withHostConfig(
+                com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                    .withNetworkMode("none")
+                    .withInit(true)
+                    .withCapDrop(com.github.dockerjava.api.model.Capability.ALL))
+            .exec()
+            .getId();
+    api.startContainerCmd(id).exec();
+    return id;
   }
 
   final class JobBuilder {
