@@ -27,6 +27,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param eventsReplayMs how far back the events topic is read at start-up
  * @param maxQueuedPerTenant how many of a tenant's jobs may wait in the queue (not yet started)
  *     before new submissions get 429; 0 means no limit
+ * @param resultScanTimeoutMs how long reading one older result back from the results topic may
+ *     take; a read that does not finish in time answers 503 with Retry-After, never 404
  */
 @ConfigurationProperties("gozo")
 public record GatewayConfig(
@@ -45,7 +47,8 @@ public record GatewayConfig(
     @Bindable(defaultValue = "50331648") long storeMaxBytes,
     @Bindable(defaultValue = "10000") int maxWaiters,
     @Bindable(defaultValue = "600000") long eventsReplayMs,
-    @Bindable(defaultValue = "1000") int maxQueuedPerTenant) {
+    @Bindable(defaultValue = "1000") int maxQueuedPerTenant,
+    @Bindable(defaultValue = "3000") long resultScanTimeoutMs) {
 
   public GatewayConfig {
     apiKeys = apiKeys == null ? "" : apiKeys.trim();
@@ -69,6 +72,7 @@ public record GatewayConfig(
     require(maxWaiters >= 0, "GOZO_MAX_WAITERS must not be negative");
     require(eventsReplayMs >= 0, "GOZO_EVENTS_REPLAY_MS must not be negative");
     require(maxQueuedPerTenant >= 0, "GOZO_MAX_QUEUED_PER_TENANT must not be negative");
+    require(resultScanTimeoutMs > 0, "GOZO_RESULT_SCAN_TIMEOUT_MS must be positive");
   }
 
   private static boolean isTopic(String name) {

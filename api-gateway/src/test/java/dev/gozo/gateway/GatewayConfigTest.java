@@ -33,6 +33,7 @@ class GatewayConfigTest {
       assertThat(config.maxWaiters()).isEqualTo(10_000);
       assertThat(config.eventsReplayMs()).isEqualTo(600_000);
       assertThat(config.maxQueuedPerTenant()).isEqualTo(1000);
+      assertThat(config.resultScanTimeoutMs()).isEqualTo(3000);
       assertThat(context.getProperty("micronaut.server.port", Integer.class)).contains(8080);
       assertThat(context.getProperty("micronaut.server.max-request-size", Long.class))
           .contains(8L * 1024 * 1024);

@@ -77,6 +77,33 @@ class ResultArchiveIT {
         .isEqualTo(200);
   }
 
+  @Test
+  void shouldAnswer503WithRetryAfterWhenReadingAnOlderResultBackDoesNotFinishInTime() {
+    // given: a gateway whose store keeps one job and whose read-back cannot finish in 1 ms
+    Map<String, Object> props = new HashMap<>(kafka.gatewayProperties());
+    props.put("gozo.store-max-entries", 1);
+    props.put("gozo.result-scan-timeout-ms", 1);
+    try (TestGateway hurried = TestGateway.withKafka(kafka.bootstrap, props)) {
+      JobStateStore store = hurried.bean(JobStateStore.class);
+      String older = JobIds.next();
+      String newer = JobIds.next();
+      for (String id : new String[] {older, newer}) {
+        kafka.publishResult(
+            KafkaFixture.succeeded(job(id), "worker-a", "x\n".getBytes(StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.knows(id));
+      }
+      assertThat(store.knows(older)).as("evicted from memory").isFalse();
+
+      // when
+      HttpResponse<String> reply = hurried.get("/v1/executions/" + older, TestGateway.KEY);
+
+      // then: "not found" would be a lie, the result exists
+      assertThat(reply.statusCode()).as(reply.body()).isEqualTo(503);
+      assertThat(reply.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(reply.body()).contains("did not finish");
+    }
+  }
+
   private static ExecuteJob job(String id) {
     return ExecuteJob.newBuilder()
         .setJobId(id)

@@ -72,6 +72,49 @@ class GatewayFleetIT {
   }
 
   @Test
+  void shouldRunAJobOnceWhenTwoGatewaysReceiveTheSameIdempotencyKeyAtTheSameMoment()
+      throws Exception {
+    // given: a worker, and keys each sent to both gateways at the same moment
+    ManagedProcess worker = system.startWorker("same-key", Map.of());
+    int keys = 12;
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < keys; i++) {
+        String key = "race-" + UUID.randomUUID();
+        String job = GatewayClient.pythonJob("print('once')");
+        var go = new java.util.concurrent.CountDownLatch(1);
+        var viaFirst = pool.submit(() -> { go.await(); return first.submit(job, "", key); });
+        var viaSecond = pool.submit(() -> { go.await(); return second.submit(job, "", key); });
+        go.countDown();
+        GatewayClient.Reply a = viaFirst.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        GatewayClient.Reply b = viaSecond.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(202);
+        assertThat(b.status()).as(b.body().toString()).isEqualTo(202);
+        assertThat(b.body().get("id").asText()).isEqualTo(a.body().get("id").asText());
+        String id = a.body().get("id").asText();
+        ids.add(id);
+        // one key at a time: the tenant may queue only 5 jobs on these gateways
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+          GatewayClient.Reply read = second.get(id);
+          assertThat(read.status()).isEqualTo(200);
+          assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
+        });
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // then: each ran exactly once (before, the second record of a key ran a second time), and
+    // the race really happened: for some keys both gateways published a record
+    for (String id : ids) {
+      assertThat(worker.count("job " + id + " started")).as(id).isEqualTo(1);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.count("is a repeat of the one at offset") > 0);
+    assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
+  }
+
+  @Test
   void shouldAnswer429WithRetryAfterWhenATenantQueuedTooManyJobs() {
     // given: no worker runs, so jobs stay queued; the limit is 5 per tenant
     int accepted = 0;

@@ -114,6 +114,8 @@ final class SystemUnderTest implements AutoCloseable {
     env.put("GOZO_SHUTDOWN_GRACE_MS", "20000");
     env.put("GOZO_WARM_PER_RUNTIME", "1");
     env.put("GOZO_WARM_LANGUAGES", "python,javascript,bash,c,cpp,java");
+    // Several workers share this host: each gets its own /health port.
+    env.put("GOZO_HEALTH_PORT", Integer.toString(freePort()));
     env.putAll(extraEnv);
     ManagedProcess worker =
         ManagedProcess.start(

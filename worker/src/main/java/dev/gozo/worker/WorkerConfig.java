@@ -39,6 +39,11 @@ import java.util.UUID;
  * @param recycleTenants GOZO_RECYCLE_TENANTS: tenants whose containers may serve several of their
  *     jobs, comma-separated (none); see docs/security.md, "Recycling mode"
  * @param recycleMaxJobs GOZO_RECYCLE_MAX_JOBS: jobs one recycled container serves at most (50)
+ * @param healthPort GOZO_HEALTH_PORT: port of the worker's {@code GET /health} on all interfaces;
+ *     0 picks a free port (8081)
+ * @param duplicateWindow GOZO_DUPLICATE_WINDOW_MS: how far before a record with a repeatable id
+ *     (an Idempotency-Key) the jobs topic is searched for an earlier record of the same id
+ *     (600000)
  * @param ownerLeaseTtl GOZO_OWNER_LEASE_TTL_MS: how long this worker's owner lease on the engine
  *     proves it alive; renewed every third of it, and how long after a kill -9 its sandboxes are
  *     left before peers remove them (60000)
@@ -66,6 +71,8 @@ public record WorkerConfig(
     String cgroupRoot,
     String recycleTenants,
     int recycleMaxJobs,
+    int healthPort,
+    Duration duplicateWindow,
     Duration ownerLeaseTtl,
     Duration orphanStaleAfter) {
 
@@ -99,6 +106,8 @@ public record WorkerConfig(
         env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"),
         env.getOrDefault("GOZO_RECYCLE_TENANTS", ""),
         Integer.parseInt(env.getOrDefault("GOZO_RECYCLE_MAX_JOBS", "50")),
+        Integer.parseInt(env.getOrDefault("GOZO_HEALTH_PORT", "8081")),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_DUPLICATE_WINDOW_MS", "600000"))),
         Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_OWNER_LEASE_TTL_MS", "60000"))),
         Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_ORPHAN_STALE_AFTER_MS", "900000"))))
         .validate();
@@ -150,8 +159,13 @@ public record WorkerConfig(
               + MAX_RESERVE + ", not '" + trimmed + "'");
     }
     require(
-        lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 300_000,
-        "GOZO_LOCK_DURATION_MS must be 3000..300000");
+        lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 3_600_000,
+        "GOZO_LOCK_DURATION_MS must be 3000..3600000 (and within the broker's"
+            + " group.share.min/max.record.lock.duration.ms)");
+    require(healthPort >= 0 && healthPort <= 65535, "GOZO_HEALTH_PORT must be 0..65535");
+    require(
+        duplicateWindow.toMillis() >= 1000 && duplicateWindow.toMillis() <= 86_400_000,
+        "GOZO_DUPLICATE_WINDOW_MS must be 1000..86400000");
     require(
         ownerLeaseTtl.toMillis() >= 1000 && ownerLeaseTtl.toMillis() <= 3_600_000,
         "GOZO_OWNER_LEASE_TTL_MS must be 1000..3600000");

@@ -3,7 +3,10 @@ package dev.gozo.worker;
 import dev.gozo.jobspec.JobBounds;
 import dev.gozo.jobspec.JobValidator;
 import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.worker.health.HealthServer;
+import dev.gozo.worker.health.WorkerHealth;
 import dev.gozo.worker.intake.JobProcessor;
+import dev.gozo.worker.intake.JobTopicScan;
 import dev.gozo.worker.intake.ShareGroupIntake;
 import dev.gozo.worker.intake.ShareGroupSetup;
 import dev.gozo.worker.results.ResultLookup;
@@ -14,7 +17,11 @@ import dev.gozo.worker.sandbox.Orphans;
 import dev.gozo.worker.sandbox.OwnerLease;
 import dev.gozo.worker.sandbox.PeerSweeper;
 import dev.gozo.worker.sandbox.SandboxSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +29,23 @@ import org.slf4j.LoggerFactory;
 public final class WorkerMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+  /**
+   * Deadlines of the tries to find an earlier result of a redelivered job: a long results
+   * partition may need more than the first. Their sum (35 s) stays well inside the share group's
+   * lock (90 s by default), which the lookup spends.
+   */
+  private static final List<Duration> LOOKUP_DEADLINES =
+      List.of(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20));
+
+  /** Deadline of the look for an earlier record of a job id with an Idempotency-Key. */
+  private static final Duration JOB_SCAN_DEADLINE = Duration.ofSeconds(10);
+
+  /** How long /health waits for the engine's answer to a ping. */
+  private static final Duration ENGINE_PING_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How often a worker whose share group is not configured tries again. */
+  private static final Duration SHARE_GROUP_RETRY = Duration.ofSeconds(5);
 
   private WorkerMain() {}
 
@@ -49,7 +73,10 @@ public final class WorkerMain {
     private final PeerSweeper peerSweeper;
     private final ResultPublisher publisher;
     private final ResultLookup lookup;
+    private final JobTopicScan earlierRecords;
     private final ShareGroupIntake intake;
+    private final WorkerHealth health;
+    private final HealthServer healthServer;
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private boolean stopped;
 
@@ -60,14 +87,20 @@ public final class WorkerMain {
         PeerSweeper peerSweeper,
         ResultPublisher publisher,
         ResultLookup lookup,
-        ShareGroupIntake intake) {
+        JobTopicScan earlierRecords,
+        ShareGroupIntake intake,
+        WorkerHealth health,
+        HealthServer healthServer) {
       this.config = config;
       this.sandbox = sandbox;
       this.lease = lease;
       this.peerSweeper = peerSweeper;
       this.publisher = publisher;
       this.lookup = lookup;
+      this.earlierRecords = earlierRecords;
       this.intake = intake;
+      this.health = health;
+      this.healthServer = healthServer;
     }
 
     public static Worker start(WorkerConfig config) {
@@ -103,7 +136,6 @@ public final class WorkerMain {
                 + " jobs may run twice",
             lock.toMillis(), longestJob.toMillis());
       }
-      ShareGroupSetup.ensure(config.kafkaBootstrap(), config.shareGroup(), lock);
       DockerSandbox sandbox = new DockerSandbox(api, streams, settings, config.recyclePolicy());
       if (!config.recyclePolicy().tenants().isEmpty()) {
         LOG.info(
@@ -116,7 +148,11 @@ public final class WorkerMain {
               config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));
       // A job delivered again may have a result already (its worker died before acknowledging).
       ResultLookup lookup =
-          new ResultLookup(config.kafkaBootstrap(), config.resultsTopic(), Duration.ofSeconds(5));
+          new ResultLookup(config.kafkaBootstrap(), config.resultsTopic(), LOOKUP_DEADLINES);
+      // A job with an Idempotency-Key may have been published twice, by two gateways at once.
+      JobTopicScan earlierRecords =
+          new JobTopicScan(
+              config.kafkaBootstrap(), config.jobsTopic(), config.duplicateWindow(), JOB_SCAN_DEADLINE);
       JobProcessor processor =
           new JobProcessor(
               catalogue,
@@ -124,6 +160,7 @@ public final class WorkerMain {
               sandbox,
               publisher,
               lookup,
+              earlierRecords,
               config.workerId(),
               config.maxAttempts());
       ShareGroupIntake intake =
@@ -134,11 +171,88 @@ public final class WorkerMain {
               config.concurrency(),
               processor,
               sandbox::available);
-      intake.start();
+      WorkerHealth health =
+          new WorkerHealth(
+              config.workerId(),
+              () -> sandbox.engineAnswers(ENGINE_PING_TIMEOUT),
+              intake::aliveSlots,
+              config.concurrency(),
+              intake::restarts);
+      HealthServer healthServer;
+      try {
+        healthServer = HealthServer.start(config.healthPort(), health);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "could not serve /health on GOZO_HEALTH_PORT=" + config.healthPort(), e);
+      }
+      Worker worker =
+          new Worker(
+              config, sandbox, lease, peerSweeper, publisher, lookup, earlierRecords, intake, health,
+              healthServer);
+      worker.startTakingJobs();
+      return worker;
+    }
+
+    /** The port of this worker's {@code GET /health}. */
+    public int healthPort() {
+      return healthServer.port();
+    }
+
+    /**
+     * Takes jobs once the share group is configured as required; until then (a broker that
+     * refuses the lock, a broker away) it says why in the log and in /health and tries again.
+     */
+    private void startTakingJobs() {
+      if (configureShareGroup()) {
+        return;
+      }
+      Thread retry =
+          new Thread(
+              () -> {
+                while (!isStopping()) {
+                  try {
+                    Thread.sleep(SHARE_GROUP_RETRY.toMillis());
+                  } catch (InterruptedException e) {
+                    return; // stopping
+                  }
+                  if (!isStopping() && configureShareGroup()) {
+                    return;
+                  }
+                }
+              },
+              "share-group-setup");
+      retry.setDaemon(true);
+      retry.start();
+    }
+
+    /** One attempt; starts the intake and returns true when the group is configured. */
+    private boolean configureShareGroup() {
+      Optional<String> problem =
+          ShareGroupSetup.configure(config.kafkaBootstrap(), config.shareGroup(), config.lockDuration());
+      if (problem.isPresent()) {
+        health.shareGroupRefused(problem.get());
+        LOG.error(
+            "share group {} is not configured as this worker requires, so it takes no job: {};"
+                + " trying again in {} s",
+            config.shareGroup(), problem.get(), SHARE_GROUP_RETRY.toSeconds());
+        return false;
+      }
+      synchronized (this) {
+        if (stopped) {
+          return true;
+        }
+        health.shareGroupConfigured();
+        intake.start();
+      }
       LOG.info(
-          "worker {} started: {} slots, group {}, topic {}",
-          config.workerId(), config.concurrency(), config.shareGroup(), config.jobsTopic());
-      return new Worker(config, sandbox, lease, peerSweeper, publisher, lookup, intake);
+          "worker {} started: {} slots, group {} (lock {} ms), topic {}",
+          config.workerId(), config.concurrency(), config.shareGroup(),
+          config.lockDuration().toMillis(), config.jobsTopic());
+      return true;
+    }
+
+    private synchronized boolean isStopping() {
+      return stopped;
     }
 
     /** Compile and run at their maximum wall limits, plus container set-up. */
@@ -154,11 +268,13 @@ public final class WorkerMain {
      * kill what still runs (those records are released for another worker), remove every
      * container, and close Kafka clients. Logs which of the two endings it was.
      */
-    public synchronized void stop() {
-      if (stopped) {
-        return;
+    public void stop() {
+      synchronized (this) {
+        if (stopped) {
+          return;
+        }
+        stopped = true;
       }
-      stopped = true;
       LOG.info("worker {} stopping: no new jobs, {} ms for running ones", config.workerId(), config.shutdownGrace().toMillis());
       intake.stopTaking();
       if (intake.awaitStopped(config.shutdownGrace())) {
@@ -174,6 +290,8 @@ public final class WorkerMain {
       lease.close();
       publisher.close();
       lookup.close();
+      earlierRecords.close();
+      healthServer.close();
       LOG.info("worker {} stopped", config.workerId());
       done.countDown();
     }

@@ -61,6 +61,8 @@ public final class KafkaClusterProbe implements ClusterProbe {
           .clusterId()
           .whenComplete((id, error) -> answer.complete(error == null));
     } catch (RuntimeException e) {
+      // The admin client refused the call itself (closing, misconfigured): Kafka is not
+      // reachable through it; logChange reports the transition.
       answer.complete(false);
     }
     return answer

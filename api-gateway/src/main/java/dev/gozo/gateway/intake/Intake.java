@@ -115,6 +115,9 @@ public final class Intake {
             .setJobId(jobId)
             .setTenant(tenant)
             .setSubmittedAtMs(submittedAt)
+            // Two gateways given this key at the same moment both publish this id: workers run
+            // only its first record.
+            .setRepeatableId(idempotencyKey != null)
             .build();
     List<Violation> problems = merge(readProblems, validator.validate(draft));
     if (!problems.isEmpty()) {
@@ -180,7 +183,7 @@ public final class Intake {
               if (cause instanceof RecordTooLargeException) {
                 return new Submission.TooLarge("the job is larger than the job queue accepts");
               }
-              LOG.warn("job {} not published: {}", job.getJobId(), cause.toString());
+              LOG.warn("job {} not published", job.getJobId(), cause);
               String reason =
                   cause instanceof TimeoutException
                           || cause instanceof org.apache.kafka.common.errors.TimeoutException

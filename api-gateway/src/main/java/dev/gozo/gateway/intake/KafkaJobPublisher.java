@@ -175,7 +175,7 @@ public final class KafkaJobPublisher implements JobPublisher {
             }
           });
     } catch (RuntimeException e) {
-      LOG.warn("queued event for job {} not published: {}", jobId, e.toString());
+      LOG.warn("queued event for job {} not published", jobId, e);
     }
   }
 

@@ -4,7 +4,7 @@ import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.auth.ApiKeyFilter;
 import dev.gozo.gateway.problems.Problems;
 import dev.gozo.jobspec.Violation;
-import dev.gozo.protocol.v1.JobCompleted;
+import dev.gozo.jobspec.ResultSearch;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/executions/{id}}: the job's current state or final result, from memory, or from
@@ -26,6 +28,8 @@ import java.util.concurrent.RejectedExecutionException;
  */
 @Controller("/v1/executions")
 public final class ExecutionsController {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionsController.class);
 
   private final JobStateStore store;
   private final ResultArchive archive;
@@ -66,9 +70,12 @@ public final class ExecutionsController {
                     .orElseGet(() -> notFound(id)));
   }
 
-  /** A result the store evicted (or never saw), read back from the results topic. */
+  /**
+   * A result the store evicted (or never saw), read back from the results topic. Only a search
+   * that read the whole partition may say 404; one that did not finish is a 503 with Retry-After.
+   */
   private CompletableFuture<HttpResponse<?>> fromArchive(String id, String tenant) {
-    CompletableFuture<Optional<JobCompleted>> lookup;
+    CompletableFuture<ResultSearch> lookup;
     try {
       lookup = archive.find(id);
     } catch (RejectedExecutionException e) {
@@ -76,17 +83,23 @@ public final class ExecutionsController {
           Problems.unavailable("too many lookups of older results at once; retry shortly", 1));
     }
     return lookup.handle(
-        (found, error) -> {
+        (search, error) -> {
           if (error != null) {
+            LOG.warn("job {}: reading its result back from Kafka failed", id, error);
             return Problems.unavailable(
                 "could not read older results from Kafka; retry shortly", 1);
           }
-          Optional<JobCompleted> owned = found.filter(result -> result.getTenant().equals(tenant));
-          if (owned.isEmpty()) {
-            return Problems.executionNotFound(id);
+          if (search instanceof ResultSearch.Unfinished unfinished) {
+            LOG.warn("job {}: reading its result back did not finish: {}", id, unfinished.reason());
+            return Problems.unavailable(
+                "reading older results from Kafka did not finish in time; retry shortly", 1);
           }
-          store.recordCompleted(owned.get());
-          return HttpResponse.ok(ExecutionView.of(JobState.finished(owned.get())));
+          if (search instanceof ResultSearch.Found found
+              && found.result().getTenant().equals(tenant)) {
+            store.recordCompleted(found.result());
+            return HttpResponse.ok(ExecutionView.of(JobState.finished(found.result())));
+          }
+          return Problems.executionNotFound(id);
         });
   }
 

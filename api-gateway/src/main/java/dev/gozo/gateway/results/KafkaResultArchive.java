@@ -4,11 +4,10 @@ import dev.gozo.gateway.DaemonThreads;
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.intake.JobIds;
 import dev.gozo.jobspec.ResultTopicScan;
-import dev.gozo.protocol.v1.JobCompleted;
+import dev.gozo.jobspec.ResultSearch;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A job id made by the gateway carries its submission time (UUIDv7), so only the part of one
  * partition written since then is read; an id derived from an Idempotency-Key does not, and its
- * whole partition is read, within the same {@link #SCAN_TIMEOUT}. One thread does the lookups, one
+ * whole partition is read, within the same deadline ({@code GOZO_RESULT_SCAN_TIMEOUT_MS}); a
+ * read that does not reach the partition's end in time is {@link ResultSearch.Unfinished}. One thread does the lookups, one
  * after the other, with at most {@link #MAX_PENDING} waiting: more are refused (503), so lookups
  * cannot pile up. Ids no job of ours can have (not a UUIDv7 or v8, or from the future) are not
  * looked up at all.
@@ -30,12 +30,12 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public final class KafkaResultArchive implements ResultArchive {
 
-  static final Duration SCAN_TIMEOUT = Duration.ofSeconds(3);
   static final int MAX_PENDING = 256;
   // Clocks of the gateway that made the id and of the broker that stamped the result may differ.
   private static final long CLOCK_SKEW_MS = ResultTopicScan.CLOCK_SKEW.toMillis();
 
   private final ResultTopicScan scan;
+  private final Duration scanTimeout;
   private final ThreadPoolExecutor lookups =
       new ThreadPoolExecutor(
           1,
@@ -48,17 +48,18 @@ public final class KafkaResultArchive implements ResultArchive {
   public KafkaResultArchive(GatewayConfig config) {
     this.scan =
         new ResultTopicScan(config.kafkaBootstrap(), config.topicResults(), "gozo-gateway-archive");
+    this.scanTimeout = Duration.ofMillis(config.resultScanTimeoutMs());
   }
 
   @Override
-  public CompletableFuture<Optional<JobCompleted>> find(String jobId) {
+  public CompletableFuture<ResultSearch> find(String jobId) {
     OptionalLong from = scanStart(jobId, System.currentTimeMillis());
     if (from.isEmpty()) {
-      return CompletableFuture.completedFuture(Optional.empty());
+      return CompletableFuture.completedFuture(ResultSearch.notPublished());
     }
     // Throws RejectedExecutionException (the caller answers 503) when MAX_PENDING are waiting.
     return CompletableFuture.supplyAsync(
-        () -> scan.find(jobId, from.getAsLong(), SCAN_TIMEOUT), lookups);
+        () -> scan.find(jobId, from.getAsLong(), scanTimeout), lookups);
   }
 
   /**

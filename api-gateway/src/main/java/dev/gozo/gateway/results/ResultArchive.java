@@ -1,14 +1,15 @@
 package dev.gozo.gateway.results;
 
-import dev.gozo.protocol.v1.JobCompleted;
-import java.util.Optional;
+import dev.gozo.jobspec.ResultSearch;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Results older than what the in-memory {@link JobStateStore} keeps: the results topic itself.
- * Completes exceptionally when the answer cannot be had (Kafka away, too many lookups at once).
+ * Results older than what the in-memory {@link JobStateStore} keeps: the results topic itself. A
+ * search that could not finish is {@link ResultSearch.Unfinished} (the caller answers 503), never
+ * "not published". Throws {@link java.util.concurrent.RejectedExecutionException} when too many
+ * lookups wait already.
  */
 public interface ResultArchive {
 
-  CompletableFuture<Optional<JobCompleted>> find(String jobId);
+  CompletableFuture<ResultSearch> find(String jobId);
 }

@@ -3,11 +3,10 @@ package dev.gozo.gateway.fakes;
 import dev.gozo.gateway.TestGateway;
 import dev.gozo.gateway.results.KafkaResultArchive;
 import dev.gozo.gateway.results.ResultArchive;
-import dev.gozo.protocol.v1.JobCompleted;
+import dev.gozo.jobspec.ResultSearch;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** No results topic: whatever the store does not hold is unknown. */
@@ -17,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 public final class NoResultArchive implements ResultArchive {
 
   @Override
-  public CompletableFuture<Optional<JobCompleted>> find(String jobId) {
-    return CompletableFuture.completedFuture(Optional.empty());
+  public CompletableFuture<ResultSearch> find(String jobId) {
+    return CompletableFuture.completedFuture(new ResultSearch.NotPublished());
   }
 }

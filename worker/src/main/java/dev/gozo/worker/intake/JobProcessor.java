@@ -3,6 +3,8 @@ package dev.gozo.worker.intake;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gozo.jobspec.EffectiveLimits;
 import dev.gozo.jobspec.JobValidator;
+import dev.gozo.jobspec.KeyScan;
+import dev.gozo.jobspec.ResultSearch;
 import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.jobspec.Violation;
 import dev.gozo.protocol.v1.ExecuteJob;
@@ -11,7 +13,7 @@ import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.protocol.v1.SourceFile;
 import dev.gozo.worker.results.OutcomeMapper;
 import dev.gozo.worker.results.PublishedResults;
-import dev.gozo.worker.results.ResultPublisher;
+import dev.gozo.worker.results.ResultSink;
 import dev.gozo.worker.sandbox.Outcome;
 import dev.gozo.worker.sandbox.Sandbox;
 import dev.gozo.worker.sandbox.SandboxJob;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * before the record is accepted; when it cannot be published, or the sandbox is unavailable, the
  * record is released so that another attempt (here or on another worker) runs it.
  */
-public final class JobProcessor {
+public final class JobProcessor implements RecordHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobProcessor.class);
 
@@ -43,8 +45,9 @@ public final class JobProcessor {
   private final RuntimeCatalogue catalogue;
   private final JobValidator validator;
   private final Sandbox sandbox;
-  private final ResultPublisher publisher;
+  private final ResultSink publisher;
   private final PublishedResults published;
+  private final EarlierRecords earlierRecords;
   private final String workerId;
   private final int maxAttempts;
 
@@ -52,8 +55,9 @@ public final class JobProcessor {
       RuntimeCatalogue catalogue,
       JobValidator validator,
       Sandbox sandbox,
-      ResultPublisher publisher,
+      ResultSink publisher,
       PublishedResults published,
+      EarlierRecords earlierRecords,
       String workerId,
       int maxAttempts) {
     this.catalogue = catalogue;
@@ -61,43 +65,31 @@ public final class JobProcessor {
     this.sandbox = sandbox;
     this.publisher = publisher;
     this.published = published;
+    this.earlierRecords = earlierRecords;
     this.workerId = workerId;
     this.maxAttempts = maxAttempts;
   }
 
-  public Decision process(String key, byte[] value, int attempt) {
+  @Override
+  public Decision handle(DeliveredRecord record) {
     long startedAt = System.currentTimeMillis();
+    int attempt = record.attempt();
+    String key = record.key();
     ExecuteJob job;
     try {
-      job = ExecuteJob.parseFrom(value == null ? new byte[0] : value);
+      job = ExecuteJob.parseFrom(record.value() == null ? new byte[0] : record.value());
     } catch (InvalidProtocolBufferException e) {
       return undecodable(key, attempt, startedAt);
     }
     if (job.getJobId().isEmpty() && key != null) {
       job = job.toBuilder().setJobId(key).build();
     }
-    if (attempt > 1) {
-      Optional<JobCompleted> earlier = published.find(job.getJobId(), job.getSubmittedAtMs());
-      if (earlier.isPresent()) {
-        // Its worker published the result and died before acknowledging: done already.
-        LOG.warn(
-            "job {}: delivered again (attempt {}), but {} already published its result; not"
-                + " running it twice",
-            job.getJobId(), attempt, earlier.get().getWorkerId());
-        return Decision.ACCEPT;
-      }
+    Optional<Decision> alreadyDone = alreadyDone(job, record);
+    if (alreadyDone.isPresent()) {
+      return alreadyDone.get();
     }
     if (attempt > maxAttempts) {
-      LOG.warn("job {}: giving up after {} deliveries", job.getJobId(), attempt - 1);
-      return finish(
-          job,
-          new Outcome.InternalError(
-              "gave up after "
-                  + (attempt - 1)
-                  + " attempts: the job stopped its worker every time it ran"),
-          null,
-          attempt,
-          startedAt);
+      return giveUp(job, attempt, startedAt, "the job stopped its worker every time it ran");
     }
     List<Violation> violations = validator.validate(job);
     if (!violations.isEmpty()) {
@@ -114,6 +106,68 @@ public final class JobProcessor {
       return Decision.RELEASE;
     }
     return finish(job, outcome, runtime, attempt, startedAt);
+  }
+
+  /**
+   * A decision when this record must not run: another record of the same id came first (an
+   * Idempotency-Key published by two gateways at once), or an earlier delivery already published
+   * the result. A lookup that could not finish is not taken for "no": the record is handed back
+   * (or, past the last attempt, failed without running) rather than run a second time.
+   */
+  private Optional<Decision> alreadyDone(ExecuteJob job, DeliveredRecord record) {
+    int attempt = record.attempt();
+    if (job.getRepeatableId() && job.getJobId().equals(record.key())) {
+      KeyScan.Search earlier = earlierRecords.before(record);
+      if (earlier instanceof KeyScan.Hit hit) {
+        LOG.info(
+            "job {}: record at offset {} is a repeat of the one at offset {}; only that one runs",
+            job.getJobId(), record.offset(), hit.offset());
+        return Optional.of(Decision.ACCEPT);
+      }
+      if (earlier instanceof KeyScan.Unfinished unfinished) {
+        return Optional.of(undecided(job, attempt, "an earlier record", unfinished.reason()));
+      }
+    }
+    if (attempt > 1) {
+      ResultSearch search = published.find(job.getJobId(), job.getSubmittedAtMs());
+      if (search instanceof ResultSearch.Found found) {
+        // Its worker published the result and died before acknowledging: done already.
+        LOG.warn(
+            "job {}: delivered again (attempt {}), but {} already published its result; not"
+                + " running it twice",
+            job.getJobId(), attempt, found.result().getWorkerId());
+        return Optional.of(Decision.ACCEPT);
+      }
+      if (search instanceof ResultSearch.Unfinished unfinished) {
+        return Optional.of(undecided(job, attempt, "an earlier result", unfinished.reason()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The look for WHAT did not finish: hand the record back; past the last attempt, give up. */
+  private Decision undecided(ExecuteJob job, int attempt, String what, String reason) {
+    if (attempt > maxAttempts) {
+      return giveUp(
+          job,
+          attempt,
+          System.currentTimeMillis(),
+          "Kafka could not tell whether it had run already (" + reason + ")");
+    }
+    LOG.warn(
+        "job {}: could not look for {} ({}); handing it back instead of running it",
+        job.getJobId(), what, reason);
+    return Decision.RELEASE;
+  }
+
+  private Decision giveUp(ExecuteJob job, int attempt, long startedAt, String why) {
+    LOG.warn("job {}: giving up after {} deliveries: {}", job.getJobId(), attempt - 1, why);
+    return finish(
+        job,
+        new Outcome.InternalError("gave up after " + (attempt - 1) + " attempts: " + why),
+        null,
+        attempt,
+        startedAt);
   }
 
   private Decision undecodable(String key, int attempt, long startedAt) {

@@ -1,15 +1,15 @@
 package dev.gozo.worker.results;
 
-import dev.gozo.protocol.v1.JobCompleted;
-import java.util.Optional;
+import dev.gozo.jobspec.ResultSearch;
 
 /** Where a job's already published result can be looked up. */
 @FunctionalInterface
 public interface PublishedResults {
 
   /**
-   * The result published for the job since it was submitted, if any. Empty as well when the
-   * answer cannot be had in time: the job then runs again (at-least-once).
+   * Looks for the result published for the job since it was submitted. {@link
+   * ResultSearch.Unfinished} when the answer could not be had: the caller must not take that for
+   * "no result" (running the job again would publish a second one).
    */
-  Optional<JobCompleted> find(String jobId, long submittedAtMs);
+  ResultSearch find(String jobId, long submittedAtMs);
 }

@@ -13,12 +13,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes results and progress events, keyed by job id. A result is sent with acks=all and
  * awaited: the job's record is acknowledged only after its result is durable.
  */
-public final class ResultPublisher implements AutoCloseable {
+public final class ResultPublisher implements ResultSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResultPublisher.class);
 
   private final KafkaProducer<String, byte[]> producer;
   private final String resultsTopic;
@@ -46,6 +50,7 @@ public final class ResultPublisher implements AutoCloseable {
   }
 
   /** Sends the result and waits until the broker has it; false when that failed. */
+  @Override
   public boolean publish(JobCompleted result) {
     try {
       producer
@@ -54,13 +59,19 @@ public final class ResultPublisher implements AutoCloseable {
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      LOG.warn("job {}: interrupted while publishing its result", result.getJobId());
       return false;
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+    } catch (ExecutionException e) {
+      LOG.warn("job {}: publishing its result failed", result.getJobId(), e.getCause());
+      return false;
+    } catch (TimeoutException | RuntimeException e) {
+      LOG.warn("job {}: publishing its result failed", result.getJobId(), e);
       return false;
     }
   }
 
   /** Fire-and-forget: a lost progress event costs a client nothing but a late RUNNING. */
+  @Override
   public void started(String jobId, String tenant, String workerId, int attempt) {
     JobEvent event =
         JobEvent.newBuilder()
@@ -70,9 +81,16 @@ public final class ResultPublisher implements AutoCloseable {
             .setStarted(JobStarted.newBuilder().setWorkerId(workerId).setDeliveryAttempt(attempt))
             .build();
     try {
-      producer.send(new ProducerRecord<>(eventsTopic, jobId, event.toByteArray()));
+      producer.send(
+          new ProducerRecord<>(eventsTopic, jobId, event.toByteArray()),
+          (metadata, error) -> {
+            if (error != null) {
+              LOG.warn("job {}: its started event was lost: {}", jobId, error.toString());
+            }
+          });
     } catch (RuntimeException e) {
-      // see above
+      // Best effort (see above): the result still follows; say why the event is missing.
+      LOG.warn("job {}: its started event was not sent: {}", jobId, e.toString());
     }
   }
 

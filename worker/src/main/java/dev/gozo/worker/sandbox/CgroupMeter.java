@@ -74,6 +74,8 @@ final class CgroupMeter implements ResourceMeter {
     try {
       lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"));
     } catch (IOException e) {
+      // The process is gone already (a program that exits at once): no meter, and the caller
+      // logs that the sandbox runs unmetered.
       return Optional.empty();
     }
     String cpuPath = null;
@@ -226,6 +228,7 @@ final class CgroupMeter implements ResourceMeter {
     try {
       return Files.readString(path, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
+      // The cgroup vanishes with its container: "no value" is the answer, not an error.
       return null;
     }
   }
@@ -234,7 +237,7 @@ final class CgroupMeter implements ResourceMeter {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      return -1;
+      return -1; // a half-written or "max" value: unknown, which callers treat as no sample
     }
   }
 }

@@ -99,6 +99,26 @@ public final class DockerSandbox implements Sandbox {
       engine.executeRunnable(() -> docker.pingCmd().exec());
       return true;
     } catch (RuntimeException e) {
+      // The probe failed: the breaker (which recorded it) stays open; say so once per probe.
+      LOG.warn("the Docker engine is still unreachable: {}", e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * Whether the engine answers a ping within {@code timeout}, for the health endpoint; unlike
+   * {@link #available()} it asks the engine even while the circuit is closed.
+   */
+  public boolean engineAnswers(Duration timeout) {
+    try {
+      java.util.concurrent.CompletableFuture.runAsync(() -> docker.pingCmd().exec())
+          .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("the Docker engine did not answer a health ping: {}", e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }
@@ -204,7 +224,7 @@ public final class DockerSandbox implements Sandbox {
 
   private Outcome failure(SandboxJob job, RuntimeException e) {
     if (isEngineFailure(e)) {
-      LOG.warn("job {}: Docker engine failure: {}", job.jobId(), e.toString());
+      LOG.warn("job {}: Docker engine failure", job.jobId(), e);
       return new Outcome.Unavailable("the Docker engine failed: " + e.getMessage());
     }
     LOG.error("job {}: sandbox failure", job.jobId(), e);

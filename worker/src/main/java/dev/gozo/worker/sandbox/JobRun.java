@@ -54,7 +54,27 @@ final class JobRun {
     return capture.cleaned();
   }
 
+  /**
+   * Runs the job. An interrupt of this thread (the worker is stopping) is no verdict against the
+   * program: the container is killed and the job comes back {@link Outcome.Unavailable}, so its
+   * record is released and the job runs again elsewhere.
+   */
   Outcome execute() {
+    try {
+      return executeSteps();
+    } catch (WatchInterrupted e) {
+      // The engine call must not fail on the interrupt it is answering; the flag is kept.
+      Thread.interrupted();
+      try {
+        kill();
+      } finally {
+        Thread.currentThread().interrupt();
+      }
+      return new Outcome.Unavailable("the worker was interrupted while the job ran");
+    }
+  }
+
+  private Outcome executeSteps() {
     if (container.jobsServed() > 0) {
       container.meter().startNextJob();
     }
@@ -212,7 +232,7 @@ final class JobRun {
         // time to look at the clocks again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return LimitHit.WALL_TIME;
+        throw new WatchInterrupted();
       }
     }
   }
@@ -225,7 +245,7 @@ final class JobRun {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      throw new WatchInterrupted();
     }
     return capture.ready().isDone();
   }
@@ -260,7 +280,7 @@ final class JobRun {
       kill();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      kill();
+      throw new WatchInterrupted();
     }
     InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(container.id()).exec().getState();
     if (Boolean.TRUE.equals(state.getRunning())) {
@@ -285,5 +305,12 @@ final class JobRun {
       return "no diagnostic output";
     }
     return trimmed.length() > 500 ? trimmed.substring(0, 500) + "..." : trimmed;
+  }
+
+  /** The job's thread was interrupted while it watched a step: the worker is stopping. */
+  private static final class WatchInterrupted extends RuntimeException {
+    WatchInterrupted() {
+      super("interrupted while watching a step", null, false, false);
+    }
   }
 }

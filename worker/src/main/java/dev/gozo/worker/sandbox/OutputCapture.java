@@ -268,7 +268,7 @@ final class OutputCapture {
     try {
       return Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      return -1;
+      return -1; // a marker the program forged or garbled: an unknown status, never trusted
     }
   }
 

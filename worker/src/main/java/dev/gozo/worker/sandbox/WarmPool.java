@@ -285,6 +285,7 @@ final class WarmPool implements AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
+      // The pool is closing: no refill is wanted any more, only the bookkeeping.
       inFlight.decrementAndGet();
       done.run();
     }
@@ -373,6 +374,7 @@ final class WarmPool implements AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
+      // The pool is closing and its executor refuses work: remove the container on this thread.
       try {
         factory.remove(container.id());
       } finally {

@@ -98,6 +98,27 @@ class SignalsAndExitsIT {
   }
 
   @Test
+  void shouldHandTheJobBackInsteadOfBlamingTheProgramWhenTheWorkerThreadIsInterrupted()
+      throws Exception {
+    // given: a program that would run well within its limits
+    var job = harness.job("python").file("main.py", "import time\ntime.sleep(3)\nprint('done')\n");
+    java.util.concurrent.CompletableFuture<Outcome> running = new java.util.concurrent.CompletableFuture<>();
+    Thread slot =
+        new Thread(
+            () -> running.complete(job.run()), "interrupted-slot");
+
+    // when: the worker interrupts the job's thread while the program runs
+    slot.start();
+    Thread.sleep(1500);
+    slot.interrupt();
+    Outcome outcome = running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    // then: no verdict against the program (it was TIME_LIMIT_EXCEEDED before)
+    assertThat(outcome).as(outcome.message()).isInstanceOf(Outcome.Unavailable.class);
+    assertThat(outcome.message()).contains("interrupted");
+  }
+
+  @Test
   void shouldReportAJavaStackOverflowAsRuntimeError() {
     // given
     var job =
