@@ -16,13 +16,17 @@
 #   GOZO_SHARE_GROUP          the workers' share group (gozo-workers)
 #   GOZO_REBUILD=1            rebuild images even when they are up to date
 #   GOZO_KEEP_CONTAINERS=1    do not remove containers labelled dev.gozo.owner on exit
+#   GOZO_STATE_DIR            pid files, logs, generated keys and a started broker's data
+#                             (.gozo); a second system on this machine (scripts/soak, the
+#                             supervisor test) gets a directory of its own
 
 GOZO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-GOZO_STATE_DIR="$GOZO_ROOT/.gozo"
+GOZO_STATE_DIR=${GOZO_STATE_DIR:-"$GOZO_ROOT/.gozo"}
 GOZO_LOG_DIR="$GOZO_STATE_DIR/logs"
 GOZO_PID_DIR="$GOZO_STATE_DIR/run"
 GOZO_CATALOGUE_FILE="$GOZO_ROOT/deploy/runtimes/catalogue.json"
-GOZO_KAFKA_CLASSPATH_FILE="$GOZO_STATE_DIR/kafka/classpath.txt"
+# The resolved Kafka jars depend on deploy/kafka/pom.xml only: one file for every state dir.
+GOZO_KAFKA_CLASSPATH_FILE="$GOZO_ROOT/.gozo/kafka/classpath.txt"
 
 GOZO_BASE_IMAGE="gozo/base:bookworm"
 GOZO_SANDBOX_BASE_IMAGE="gozo/sandbox-base:1"
@@ -385,16 +389,22 @@ gozo_pid() {
 # gozo_start_process NAME CMD...: starts CMD in the background in its own session (so a
 # Ctrl-C in the terminal reaches only the script, which then stops things in order), with
 # output in .gozo/logs/NAME.log and its pid in .gozo/run/NAME.pid. Extra environment can be
-# passed with `env VAR=value` as CMD.
+# passed with `env VAR=value` as CMD. GOZO_LOG_APPEND=1 appends to the log instead of
+# replacing it (a restarted process keeps its previous life's log). The started child's pid
+# is left in GOZO_STARTED_PID, so that the caller can `wait` for its exit code.
+GOZO_STARTED_PID=
 gozo_start_process() {
   local name=$1
   shift
-  local pidfile="$GOZO_PID_DIR/$name.pid"
+  local pidfile="$GOZO_PID_DIR/$name.pid" log="$GOZO_LOG_DIR/$name.log"
   rm -f "$pidfile"
+  [[ ${GOZO_LOG_APPEND:-0} == 1 ]] || : >"$log"
   # The inner shell writes its own pid, then execs CMD: the pid file names CMD itself.
   # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" \
-    >"$GOZO_LOG_DIR/$name.log" 2>&1 </dev/null &
+    >>"$log" 2>&1 </dev/null &
+  # shellcheck disable=SC2034 # read by the caller
+  GOZO_STARTED_PID=$!
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s $pidfile ]] && return 0
