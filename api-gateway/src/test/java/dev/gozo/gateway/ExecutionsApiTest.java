@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import dev.gozo.gateway.fakes.FakeClusterProbe;
 import dev.gozo.gateway.fakes.RecordingJobPublisher;
-import dev.gozo.gateway.results.JobStateStore;
+import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobEvent;

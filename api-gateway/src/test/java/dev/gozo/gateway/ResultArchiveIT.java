@@ -3,8 +3,8 @@ package dev.gozo.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gozo.gateway.intake.JobIds;
-import dev.gozo.gateway.results.JobStateStore;
+import dev.gozo.gateway.jobs.JobIds;
+import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.protocol.v1.ExecuteJob;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -117,6 +117,6 @@ class TwoGatewaysIT {
   }
 
   private static int waiters(TestGateway gateway) {
-    return gateway.bean(dev.gozo.gateway.results.JobStateStore.class).waitingRequests();
+    return gateway.bean(dev.gozo.gateway.jobs.JobStateStore.class).waitingRequests();
   }
 }

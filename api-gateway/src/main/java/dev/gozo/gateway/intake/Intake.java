@@ -1,8 +1,9 @@
 package dev.gozo.gateway.intake;
 
 import dev.gozo.gateway.GatewayConfig;
-import dev.gozo.gateway.results.JobState;
-import dev.gozo.gateway.results.JobStateStore;
+import dev.gozo.gateway.jobs.JobIds;
+import dev.gozo.gateway.jobs.JobState;
+import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.jobspec.JobValidator;
 import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.jobspec.Violation;

@@ -2,6 +2,7 @@ package dev.gozo.gateway.intake;
 
 import dev.gozo.gateway.DaemonThreads;
 import dev.gozo.gateway.GatewayConfig;
+import dev.gozo.gateway.jobs.JobEventHeaders;
 import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.JobEvent;
 import io.micronaut.context.annotation.Context;
@@ -34,12 +35,13 @@ public final class KafkaJobPublisher implements JobPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaJobPublisher.class);
 
   /**
-   * One thread for queued events. Without an executor, thenRunAsync uses the common pool, which
-   * on a 2-CPU machine has parallelism 1 and so starts a new thread per job (measured: async
+   * One thread for queued events. Without an executor, thenRunAsync uses the common pool, which on
+   * a 2-CPU machine has parallelism 1 and so starts a new thread per job (measured: async
    * submissions capped near 2,000/s).
    */
   private static final java.util.concurrent.ExecutorService ANNOUNCER =
-      java.util.concurrent.Executors.newSingleThreadExecutor(DaemonThreads.named("gozo-queued-events"));
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          DaemonThreads.named("gozo-queued-events"));
 
   /**
    * Where a send's completion continues: recording the job and answering its HTTP request. The
@@ -52,11 +54,6 @@ public final class KafkaJobPublisher implements JobPublisher {
           DaemonThreads.named("gozo-publish-completions"));
 
   static final int MAX_BLOCK_MS = 250;
-
-  /** Header on queued events, so gateways can skip their own without decoding them. */
-  public static final String KIND_HEADER = "gozo-kind";
-
-  public static final byte[] QUEUED_KIND = "queued".getBytes(StandardCharsets.US_ASCII);
 
   private final Producer<byte[], byte[]> producer;
   private final Producer<byte[], byte[]> urgentProducer;
@@ -120,8 +117,8 @@ public final class KafkaJobPublisher implements JobPublisher {
   }
 
   /**
-   * For jobs a client waits on: no linger, so the job leaves at once. Async submissions keep the
-   * 2 ms linger of the bulk producer, which batches concurrent requests into one Kafka request.
+   * For jobs a client waits on: no linger, so the job leaves at once. Async submissions keep the 2
+   * ms linger of the bulk producer, which batches concurrent requests into one Kafka request.
    */
   static Properties urgentProperties(GatewayConfig config) {
     Properties props = properties(config);
@@ -140,17 +137,18 @@ public final class KafkaJobPublisher implements JobPublisher {
     byte[] key = job.getJobId().getBytes(StandardCharsets.UTF_8);
     CompletableFuture<Void> durable = new CompletableFuture<>();
     try {
-      (urgent ? urgentProducer : producer).send(
-          new ProducerRecord<>(jobsTopic, key, job.toByteArray()),
-          (metadata, error) ->
-              COMPLETIONS.execute(
-                  () -> {
-                    if (error == null) {
-                      durable.complete(null);
-                    } else {
-                      durable.completeExceptionally(error);
-                    }
-                  }));
+      (urgent ? urgentProducer : producer)
+          .send(
+              new ProducerRecord<>(jobsTopic, key, job.toByteArray()),
+              (metadata, error) ->
+                  COMPLETIONS.execute(
+                      () -> {
+                        if (error == null) {
+                          durable.complete(null);
+                        } else {
+                          durable.completeExceptionally(error);
+                        }
+                      }));
     } catch (RuntimeException e) {
       // send() throws (rather than failing the future) for some errors, e.g. after close().
       durable.completeExceptionally(e);
@@ -165,7 +163,7 @@ public final class KafkaJobPublisher implements JobPublisher {
     try {
       ProducerRecord<byte[], byte[]> record =
           new ProducerRecord<>(eventsTopic, key, queued.toByteArray());
-      record.headers().add(KIND_HEADER, QUEUED_KIND);
+      record.headers().add(JobEventHeaders.KIND, JobEventHeaders.queuedKind());
       producer.send(
           record,
           (metadata, error) -> {

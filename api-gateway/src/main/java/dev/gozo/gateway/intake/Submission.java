@@ -1,6 +1,6 @@
 package dev.gozo.gateway.intake;
 
-import dev.gozo.gateway.results.JobState;
+import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.jobspec.Violation;
 import java.util.List;
 

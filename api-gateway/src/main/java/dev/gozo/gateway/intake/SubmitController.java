@@ -2,10 +2,10 @@ package dev.gozo.gateway.intake;
 
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.auth.ApiKeyFilter;
+import dev.gozo.gateway.jobs.JobState;
+import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.gateway.problems.Problems;
 import dev.gozo.gateway.results.ExecutionView;
-import dev.gozo.gateway.results.JobState;
-import dev.gozo.gateway.results.JobStateStore;
 import dev.gozo.gateway.results.WaitRequest;
 import dev.gozo.jobspec.Violation;
 import io.micronaut.core.annotation.Nullable;
@@ -62,8 +62,7 @@ public final class SubmitController {
     List<Violation> problems = new ArrayList<>();
     WaitRequest waitRequest = WaitRequest.parse(wait, timeoutMs, config, problems);
     if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-      problems.add(
-          new Violation("Idempotency-Key", "must be 1-255 printable ASCII characters"));
+      problems.add(new Violation("Idempotency-Key", "must be 1-255 printable ASCII characters"));
     }
     ExecutionRequestReader.Read read = reader.read(body);
     problems.addAll(read.problems());

@@ -1,4 +1,4 @@
-package dev.gozo.gateway.intake;
+package dev.gozo.gateway.jobs;
 
 import java.security.SecureRandom;
 import java.util.UUID;
@@ -39,8 +39,8 @@ public final class JobIds {
   }
 
   /**
-   * When a job id made by {@link #next()} was made (its UUIDv7 timestamp); empty for any other
-   * id, such as one derived from an Idempotency-Key or not a UUID at all.
+   * When a job id made by {@link #next()} was made (its UUIDv7 timestamp); empty for any other id,
+   * such as one derived from an Idempotency-Key or not a UUID at all.
    */
   public static java.util.OptionalLong createdAtMs(String id) {
     return canonical(id)

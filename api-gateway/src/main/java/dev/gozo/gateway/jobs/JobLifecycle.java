@@ -1,4 +1,4 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.jobs;
 
 import java.util.EnumMap;
 import java.util.EnumSet;

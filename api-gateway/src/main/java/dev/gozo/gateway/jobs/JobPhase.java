@@ -1,4 +1,4 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.jobs;
 
 /**
  * Where a job is in its life, as far as the gateway knows. The verdict of FINISHED is in the

@@ -1,4 +1,4 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.jobs;
 
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.protocol.v1.JobCompleted;

@@ -1,9 +1,8 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.progress;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gozo.gateway.GatewayConfig;
-import dev.gozo.protocol.v1.JobCompleted;
-import dev.gozo.protocol.v1.JobEvent;
+import dev.gozo.gateway.jobs.JobEventHeaders;
+import dev.gozo.gateway.jobs.JobStateStore;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -27,6 +26,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,29 +42,59 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread owns the consumer (KafkaConsumer is not thread-safe); {@link #stop()} wakes it and
  * waits for it to close the consumer. While Kafka is unreachable the thread keeps retrying.
+ *
+ * <p>This class only moves records: what a record means is {@link RecordApplier}'s decision, and
+ * when the start-up read is complete is {@link ResultsReplay}'s, both tested without Kafka.
  */
 @Context
 public final class KafkaProgressConsumer implements ProgressFeed {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaProgressConsumer.class);
+
+  /** How long one poll waits for records; also how soon the loop notices a wake-up. */
   private static final Duration POLL = Duration.ofMillis(500);
+
+  /** How often partitions added to the topics are looked for; adding them is a rare operation. */
   private static final long REFRESH_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  /** The pause between attempts while Kafka or the results topic is missing. */
   private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final JobStateStore store;
+  /** How long {@link #stop()} waits for the thread; then the daemon thread is left to the JVM. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+  /** How long closing the consumer may take; it has no offsets to commit, only sockets. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * The floor under the consumer's default API timeout: its metadata and offset look-ups at
+   * start-up need more than the few hundred milliseconds a producer send is allowed.
+   */
+  private static final int MIN_API_TIMEOUT_MS = 5000;
+
+  /** The longest pause between reconnects, so a broker that comes back is read within a second. */
+  private static final int RECONNECT_BACKOFF_MAX_MS = 1000;
+
+  /**
+   * One fetch is parsed on the heap at once: while replaying the results topic at start-up the
+   * default (50 MiB) would be a third of the heap scripts/run gives the gateway. A single larger
+   * record still comes through (Kafka always returns at least one batch).
+   */
+  private static final int FETCH_MAX_BYTES = 8 * 1024 * 1024;
+
   private final GatewayConfig config;
+  private final RecordApplier applier;
+  private final ResultsReplay replay;
   private final Object lifecycle = new Object();
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
   private volatile boolean running;
   private boolean healthy = true; // only touched by the consumer thread
 
-  /** Results partitions and the offset they ended at when assigned; emptied as they are reached. */
-  private final Map<TopicPartition, Long> replayTargets = new HashMap<>();
-
   public KafkaProgressConsumer(JobStateStore store, GatewayConfig config) {
-    this.store = store;
     this.config = config;
+    this.applier = new RecordApplier(store, config.topicResults());
+    this.replay = new ResultsReplay(store);
   }
 
   @Override
@@ -95,9 +125,11 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     }
     consumer.wakeup();
     try {
-      worker.join(TimeUnit.SECONDS.toMillis(10));
+      worker.join(STOP_WAIT.toMillis());
       if (worker.isAlive()) {
-        LOG.warn("progress consumer did not stop within 10 s; leaving it to the JVM");
+        LOG.warn(
+            "progress consumer did not stop within {} s; leaving it to the JVM",
+            STOP_WAIT.toSeconds());
       } else {
         LOG.info("progress consumer stopped");
       }
@@ -116,12 +148,9 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(
         ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        (int) Math.max(5000, config.kafkaTimeoutMs()));
-    props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-    // One fetch is parsed on the heap at once: while replaying the results topic at start-up the
-    // default (50 MiB) would be a third of the heap scripts/run gives the gateway. A single
-    // larger record still comes through (Kafka always returns at least one batch).
-    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
+        (int) Math.max(MIN_API_TIMEOUT_MS, config.kafkaTimeoutMs()));
+    props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_MAX_BYTES);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -143,7 +172,7 @@ public final class KafkaProgressConsumer implements ProgressFeed {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
             apply(record);
           }
-          checkReplayed();
+          replay.check(consumer::position);
           if (!healthy) {
             LOG.info("progress consumer: reading again");
             healthy = true;
@@ -164,7 +193,7 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     } catch (RuntimeException e) {
       LOG.error("progress consumer failed; job states will no longer update", e);
     } finally {
-      consumer.close(Duration.ofSeconds(2));
+      consumer.close(CLOSE_TIMEOUT);
     }
   }
 
@@ -197,7 +226,7 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     }
     if (first) {
       if (!newResults.isEmpty()) {
-        replayTargets.putAll(consumer.endOffsets(newResults));
+        replay.expect(consumer.endOffsets(newResults));
       }
       seekEventsToReplayWindow(newEvents);
     } else if (!newEvents.isEmpty()) {
@@ -238,72 +267,18 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     }
   }
 
-  private void checkReplayed() {
-    if (store.isReplayed()) {
-      return;
-    }
-    replayTargets
-        .entrySet()
-        .removeIf(target -> consumer.position(target.getKey()) >= target.getValue());
-    if (replayTargets.isEmpty()) {
-      store.markReplayed();
-    }
-  }
-
   private void apply(ConsumerRecord<byte[], byte[]> record) {
-    if (record.value() == null) {
-      return; // a tombstone: compaction removed the job's result, nothing to record
-    }
-    String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-    if (isQueuedEvent(record) && store.knows(key)) {
-      // Most likely our own: recorded when it was submitted here. Saves decoding one event per job.
-      return;
-    }
-    try {
-      if (record.topic().equals(config.topicResults())) {
-        JobCompleted result = JobCompleted.parseFrom(record.value());
-        if (result.getJobId().isEmpty()) {
-          result = result.toBuilder().setJobId(key).build();
-        }
-        store.recordCompleted(result);
-      } else {
-        applyEvent(JobEvent.parseFrom(record.value()));
-      }
-    } catch (InvalidProtocolBufferException e) {
+    Header kind = record.headers().lastHeader(JobEventHeaders.KIND);
+    RecordApplier.Outcome outcome =
+        applier.apply(
+            record.topic(), record.key(), record.value(), kind == null ? null : kind.value());
+    if (outcome == RecordApplier.Outcome.UNREADABLE) {
       LOG.warn(
           "skipping unreadable record {}-{}@{} (key {})",
           record.topic(),
           record.partition(),
           record.offset(),
-          key);
-    }
-  }
-
-  private static boolean isQueuedEvent(ConsumerRecord<byte[], byte[]> record) {
-    org.apache.kafka.common.header.Header kind =
-        record.headers().lastHeader(dev.gozo.gateway.intake.KafkaJobPublisher.KIND_HEADER);
-    return kind != null
-        && java.util.Arrays.equals(kind.value(), dev.gozo.gateway.intake.KafkaJobPublisher.QUEUED_KIND);
-  }
-
-  private void applyEvent(JobEvent event) {
-    switch (event.getKindCase()) {
-      case QUEUED ->
-          store.recordQueued(
-              event.getJobId(),
-              event.getTenant(),
-              event.getQueued().getLanguage(),
-              event.getQueued().getVersion(),
-              event.getAtMs());
-      case STARTED ->
-          store.recordStarted(
-              event.getJobId(),
-              event.getTenant(),
-              event.getStarted().getWorkerId(),
-              event.getAtMs());
-      default -> {
-        // An event kind newer than this gateway: nothing to record.
-      }
+          record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8));
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.progress;
 
 /**
  * Keeps the {@link JobStateStore} up to date with what workers and other gateways publish. The

@@ -1,5 +1,6 @@
 package dev.gozo.gateway.results;
 
+import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobStatus;
 import io.micronaut.serde.annotation.Serdeable;

@@ -2,9 +2,11 @@ package dev.gozo.gateway.results;
 
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.auth.ApiKeyFilter;
+import dev.gozo.gateway.jobs.JobState;
+import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.gateway.problems.Problems;
-import dev.gozo.jobspec.Violation;
 import dev.gozo.jobspec.ResultSearch;
+import dev.gozo.jobspec.Violation;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -22,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/executions/{id}}: the job's current state or final result, from memory, or from
- * the results topic once memory no longer holds it ({@link ResultArchive}). With {@code
- * ?wait=true} it first waits (without a thread) for the final result, up to the timeout. Another
- * tenant's job is a 404, indistinguishable from an unknown one.
+ * the results topic once memory no longer holds it ({@link ResultArchive}). With {@code ?wait=true}
+ * it first waits (without a thread) for the final result, up to the timeout. Another tenant's job
+ * is a 404, indistinguishable from an unknown one.
  */
 @Controller("/v1/executions")
 public final class ExecutionsController {
@@ -71,8 +73,8 @@ public final class ExecutionsController {
   }
 
   /**
-   * A result the store evicted (or never saw), read back from the results topic. Only a search
-   * that read the whole partition may say 404; one that did not finish is a 503 with Retry-After.
+   * A result the store evicted (or never saw), read back from the results topic. Only a search that
+   * read the whole partition may say 404; one that did not finish is a 503 with Retry-After.
    */
   private CompletableFuture<HttpResponse<?>> fromArchive(String id, String tenant) {
     CompletableFuture<ResultSearch> lookup;

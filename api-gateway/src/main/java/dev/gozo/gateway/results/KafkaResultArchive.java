@@ -2,9 +2,9 @@ package dev.gozo.gateway.results;
 
 import dev.gozo.gateway.DaemonThreads;
 import dev.gozo.gateway.GatewayConfig;
-import dev.gozo.gateway.intake.JobIds;
-import dev.gozo.jobspec.ResultTopicScan;
+import dev.gozo.gateway.jobs.JobIds;
 import dev.gozo.jobspec.ResultSearch;
+import dev.gozo.jobspec.ResultTopicScan;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A job id made by the gateway carries its submission time (UUIDv7), so only the part of one
  * partition written since then is read; an id derived from an Idempotency-Key does not, and its
- * whole partition is read, within the same deadline ({@code GOZO_RESULT_SCAN_TIMEOUT_MS}); a
- * read that does not reach the partition's end in time is {@link ResultSearch.Unfinished}. One thread does the lookups, one
- * after the other, with at most {@link #MAX_PENDING} waiting: more are refused (503), so lookups
- * cannot pile up. Ids no job of ours can have (not a UUIDv7 or v8, or from the future) are not
- * looked up at all.
+ * whole partition is read, within the same deadline ({@code GOZO_RESULT_SCAN_TIMEOUT_MS}); a read
+ * that does not reach the partition's end in time is {@link ResultSearch.Unfinished}. One thread
+ * does the lookups, one after the other, with at most {@link #MAX_PENDING} waiting: more are
+ * refused (503), so lookups cannot pile up. Ids no job of ours can have (not a UUIDv7 or v8, or
+ * from the future) are not looked up at all.
  */
 @Singleton
 public final class KafkaResultArchive implements ResultArchive {

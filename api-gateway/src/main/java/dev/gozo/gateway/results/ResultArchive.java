@@ -1,5 +1,6 @@
 package dev.gozo.gateway.results;
 
+import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.jobspec.ResultSearch;
 import java.util.concurrent.CompletableFuture;
 

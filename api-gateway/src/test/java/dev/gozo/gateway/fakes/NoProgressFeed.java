@@ -1,9 +1,9 @@
 package dev.gozo.gateway.fakes;
 
 import dev.gozo.gateway.TestGateway;
-import dev.gozo.gateway.results.JobStateStore;
-import dev.gozo.gateway.results.KafkaProgressConsumer;
-import dev.gozo.gateway.results.ProgressFeed;
+import dev.gozo.gateway.jobs.JobStateStore;
+import dev.gozo.gateway.progress.KafkaProgressConsumer;
+import dev.gozo.gateway.progress.ProgressFeed;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;

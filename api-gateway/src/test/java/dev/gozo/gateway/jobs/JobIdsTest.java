@@ -1,4 +1,4 @@
-package dev.gozo.gateway.intake;
+package dev.gozo.gateway.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

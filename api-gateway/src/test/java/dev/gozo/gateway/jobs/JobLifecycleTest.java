@@ -1,8 +1,8 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.jobs;
 
-import static dev.gozo.gateway.results.JobPhase.FINISHED;
-import static dev.gozo.gateway.results.JobPhase.QUEUED;
-import static dev.gozo.gateway.results.JobPhase.RUNNING;
+import static dev.gozo.gateway.jobs.JobPhase.FINISHED;
+import static dev.gozo.gateway.jobs.JobPhase.QUEUED;
+import static dev.gozo.gateway.jobs.JobPhase.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.gozo.gateway.results;
+package dev.gozo.gateway.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

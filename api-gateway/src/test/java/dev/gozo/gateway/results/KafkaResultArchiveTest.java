@@ -2,7 +2,7 @@ package dev.gozo.gateway.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gozo.gateway.intake.JobIds;
+import dev.gozo.gateway.jobs.JobIds;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
