@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 public final class JobValidator {
 
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final RuntimeCatalogue catalogue;
   private final JobBounds bounds;
@@ -30,8 +29,8 @@ public final class JobValidator {
     if (!JOB_ID.matcher(job.getJobId()).matches()) {
       problems.add(new Violation("id", "must be 1-128 letters, digits, '.', '_' or '-'"));
     }
-    if (!TENANT.matcher(job.getTenant()).matches()) {
-      problems.add(new Violation("tenant", "must be 1-64 letters, digits, '.', '_' or '-'"));
+    if (!TenantNames.isValid(job.getTenant())) {
+      problems.add(new Violation("tenant", "must be " + TenantNames.RULE));
     }
     checkRuntime(job, problems);
     checkFiles(job.getFilesList(), problems);

@@ -1,5 +1,6 @@
 package dev.gozo.gateway.auth;
 
+import dev.gozo.jobspec.TenantNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The API keys the gateway accepts, each owned by one tenant. Parsed from {@code
@@ -19,9 +19,6 @@ import java.util.regex.Pattern;
  * matched, nor (since digests have one length) about the keys' lengths.
  */
 public final class ApiKeys {
-
-  /** Same rule as the tenant field of ExecuteJob (JobValidator), checked here at start-up. */
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private record Entry(String tenant, byte[] digest) {}
 
@@ -52,8 +49,9 @@ public final class ApiKeys {
       }
       String tenant = item.substring(0, colon).trim();
       String key = item.substring(colon + 1).trim();
-      if (!TENANT.matcher(tenant).matches()) {
-        throw invalid(i, "tenant must be 1-64 letters, digits, '.', '_' or '-'");
+      // Checked at start-up: a tenant the job validator refuses could not submit anything.
+      if (!TenantNames.isValid(tenant)) {
+        throw invalid(i, "tenant must be " + TenantNames.RULE);
       }
       if (key.isEmpty() || key.chars().anyMatch(c -> c <= ' ' || c > '~')) {
         throw invalid(i, "key must be non-empty printable ASCII without spaces");
