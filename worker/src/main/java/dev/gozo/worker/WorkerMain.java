@@ -3,6 +3,9 @@ package dev.gozo.worker;
 import dev.gozo.jobspec.JobBounds;
 import dev.gozo.jobspec.JobValidator;
 import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.DockerClients;
+import dev.gozo.worker.engine.DockerEngine;
 import dev.gozo.worker.health.HealthServer;
 import dev.gozo.worker.health.WorkerHealth;
 import dev.gozo.worker.intake.JobProcessor;
@@ -11,7 +14,6 @@ import dev.gozo.worker.intake.ShareGroupIntake;
 import dev.gozo.worker.intake.ShareGroupSetup;
 import dev.gozo.worker.results.ResultLookup;
 import dev.gozo.worker.results.ResultPublisher;
-import dev.gozo.worker.sandbox.DockerClients;
 import dev.gozo.worker.sandbox.DockerSandbox;
 import dev.gozo.worker.sandbox.Orphans;
 import dev.gozo.worker.sandbox.OwnerLease;
@@ -111,15 +113,16 @@ public final class WorkerMain {
       // what the rest of the pool may hold (spent containers, demand, recycled ones).
       int reserved = reserves.values().stream().mapToInt(Integer::intValue).sum();
       var streams = DockerClients.streams(config.dockerHost(), 1024 + reserved);
+      ContainerEngine engine = new DockerEngine(api, streams);
       // The lease first: from now on peers sweeping the engine leave our sandboxes alone.
-      OwnerLease lease = OwnerLease.hold(api, config.workerId(), config.ownerLeaseTtl());
+      OwnerLease lease = OwnerLease.hold(engine, config.workerId(), config.ownerLeaseTtl());
       try {
-        Orphans.sweep(api, config.workerId(), config.orphanStaleAfter());
+        Orphans.sweep(engine, config.workerId(), config.orphanStaleAfter());
       } catch (RuntimeException e) {
         LOG.warn("could not look for orphaned sandboxes (Docker unreachable?)", e);
       }
       PeerSweeper peerSweeper =
-          PeerSweeper.every(api, config.workerId(), config.ownerLeaseTtl(), config.orphanStaleAfter());
+          PeerSweeper.every(engine, config.workerId(), config.ownerLeaseTtl(), config.orphanStaleAfter());
       SandboxSettings settings =
           SandboxSettings.of(
               config.workerId(),
@@ -136,7 +139,7 @@ public final class WorkerMain {
                 + " jobs may run twice",
             lock.toMillis(), longestJob.toMillis());
       }
-      DockerSandbox sandbox = new DockerSandbox(api, streams, settings, config.recyclePolicy());
+      DockerSandbox sandbox = new DockerSandbox(engine, settings, config.recyclePolicy());
       if (!config.recyclePolicy().tenants().isEmpty()) {
         LOG.info(
             "recycling mode for tenants {} (at most {} jobs per container)",

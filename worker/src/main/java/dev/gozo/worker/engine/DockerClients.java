@@ -1,4 +1,4 @@
-package dev.gozo.worker.sandbox;
+package dev.gozo.worker.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;

@@ -1,20 +1,16 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.model.Capability;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.LogConfig;
-import com.github.dockerjava.api.model.Ulimit;
 import dev.gozo.protocol.v1.Runtime;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.ContainerSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,39 +35,40 @@ final class ContainerFactory {
   static final String SECCOMP_PROFILE =
       loadResource("seccomp.json").replaceAll("\\n\\s*", "");
 
-  private final DockerClient docker;
-  private final DockerClient streams;
+  // Memory the engine may give /dev/shm: enough for a runtime's own semaphores, too little to
+  // hold data past the memory limit's reach for long.
+  private static final long SHM_BYTES = 16L * 1024 * 1024;
+  // The kernel's OOM killer picks a sandbox before anything else on the host.
+  private static final int OOM_SCORE_ADJ = 1000;
+  // Open files per process: far above what a job needs, far below what exhausts the host.
+  private static final long OPEN_FILES = 1024;
+  // How long the attach stream may take to come up before the container is given up.
+  private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ContainerEngine engine;
   private final SandboxSettings settings;
 
-  ContainerFactory(DockerClient docker, DockerClient streams, SandboxSettings settings) {
-    this.docker = docker;
-    this.streams = streams;
+  ContainerFactory(ContainerEngine engine, SandboxSettings settings) {
+    this.engine = engine;
     this.settings = settings;
   }
 
   /** Creates, attaches and starts a container for the runtime; the launcher then waits. */
   SandboxContainer start(Runtime runtime, String poolKey, ContainerLimits limits) {
-    String id = create(runtime, limits);
+    String id = engine.create(spec(runtime, limits));
     StdinFeed stdin = new StdinFeed();
     SandboxContainer container = new SandboxContainer(id, poolKey, limits, stdin);
     try {
-      var callback =
-          streams
-              .attachContainerCmd(id)
-              .withStdIn(stdin)
-              .withStdOut(true)
-              .withStdErr(true)
-              .withFollowStream(true)
-              .exec(container.frames());
-      container.attachment(callback);
-      if (!callback.awaitStarted(10, TimeUnit.SECONDS)) {
+      ContainerEngine.Attachment attachment = engine.attach(id, stdin, container.output());
+      container.attachment(attachment);
+      if (!attachment.awaitStarted(ATTACH_TIMEOUT)) {
         // Without the attach stream the job could never be sent: fail now, not at a timeout.
-        throw new IllegalStateException("could not attach to sandbox " + id + " within 10 s");
+        throw new IllegalStateException(
+            "could not attach to sandbox " + id + " within " + ATTACH_TIMEOUT.toSeconds() + " s");
       }
-      docker.startContainerCmd(id).exec();
-      Long pid = docker.inspectContainerCmd(id).exec().getState().getPidLong();
-      ResourceMeter meter =
-          CgroupMeter.forContainer(settings.cgroupRoot(), id, pid == null ? -1 : pid);
+      engine.start(id);
+      long pid = engine.inspect(id).pid();
+      ResourceMeter meter = CgroupMeter.forContainer(settings.cgroupRoot(), id, pid);
       if (meter == ResourceMeter.NONE) {
         LOG.warn(
             "sandbox {} (pid {}): no cgroup found under {}; its jobs get no CPU or memory figures",
@@ -89,64 +86,43 @@ final class ContainerFactory {
     }
   }
 
-  private String create(Runtime runtime, ContainerLimits limits) {
-    HostConfig host =
-        HostConfig.newHostConfig()
-            .withNetworkMode("none")
-            .withReadonlyRootfs(true)
-            .withCapDrop(Capability.ALL)
-            .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + SECCOMP_PROFILE))
-            .withInit(true)
-            .withMemory(limits.memoryBytes())
-            .withMemorySwap(limits.memoryBytes())
-            .withMemorySwappiness(0L)
-            .withPidsLimit((long) limits.processes())
-            .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
-            .withOomScoreAdj(1000)
-            .withShmSize(16L * 1024 * 1024)
-            .withIpcMode("private")
-            .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE))
-            .withUlimits(
-                List.of(new Ulimit("core", 0L, 0L), new Ulimit("nofile", 1024L, 1024L)))
-            .withTmpFs(
-                Map.of(
-                    "/work",
-                    tmpfs(settings.workDirMb(), "0700"),
-                    "/tmp",
-                    tmpfs(settings.tmpMb(), "1777")));
-    if (!settings.containerRuntime().isBlank()) {
-      host.withRuntime(settings.containerRuntime());
-    }
+  private ContainerSpec spec(Runtime runtime, ContainerLimits limits) {
+    ContainerSpec.Isolation isolation =
+        new ContainerSpec.Isolation(
+            true,
+            List.of("no-new-privileges", "seccomp=" + SECCOMP_PROFILE),
+            limits.memoryBytes(),
+            limits.processes(),
+            (long) (settings.cpus() * 1_000_000_000L),
+            OOM_SCORE_ADJ,
+            SHM_BYTES,
+            Map.of("core", 0L, "nofile", OPEN_FILES),
+            Map.of(
+                "/work",
+                tmpfs(settings.workDirMb(), "0700"),
+                "/tmp",
+                tmpfs(settings.tmpMb(), "1777")),
+            settings.containerRuntime());
     List<String> env = new ArrayList<>();
     env.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     env.add("HOME=/tmp");
     env.add("LANG=C.UTF-8");
     env.add("TMPDIR=/tmp");
     env.addAll(runtime.getEnvironmentList());
-    CreateContainerCmd create =
-        docker
-            .createContainerCmd(runtime.getImage())
-            // The launcher re-executes itself from a copy of sh it cannot read; it gets its own
-            // text as $1 for that (see launcher.sh).
-            .withCmd("/bin/sh", "-c", LAUNCHER, "gozo-boot", LAUNCHER)
-            .withUser(settings.user())
-            .withWorkingDir("/work")
-            .withEnv(env)
-            .withNetworkDisabled(true)
-            .withStdinOpen(true)
-            .withStdInOnce(false)
-            .withAttachStdin(true)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withTty(false)
-            .withStopTimeout(0)
-            .withLabels(
-                Map.of(
-                    OWNER_LABEL, settings.ownerId(),
-                    ROLE_LABEL, "sandbox",
-                    RUNTIME_LABEL, runtime.getLanguage()))
-            .withHostConfig(host);
-    return create.exec().getId();
+    return new ContainerSpec(
+        runtime.getImage(),
+        // The launcher re-executes itself from a copy of sh it cannot read; it gets its own
+        // text as $1 for that (see launcher.sh).
+        List.of("/bin/sh", "-c", LAUNCHER, "gozo-boot", LAUNCHER),
+        settings.user(),
+        "/work",
+        env,
+        Map.of(
+            OWNER_LABEL, settings.ownerId(),
+            ROLE_LABEL, "sandbox",
+            RUNTIME_LABEL, runtime.getLanguage()),
+        true,
+        isolation);
   }
 
   private String tmpfs(int sizeMb, String mode) {
@@ -163,13 +139,7 @@ final class ContainerFactory {
 
   /** Removes a container; one that is already gone is not an error. */
   void remove(String id) {
-    try {
-      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-    } catch (com.github.dockerjava.api.exception.NotFoundException e) {
-      // already gone: exactly what we wanted
-    } catch (com.github.dockerjava.api.exception.ConflictException e) {
-      // removal already in progress
-    }
+    engine.remove(id);
   }
 
   private static String loadResource(String name) {

@@ -1,9 +1,8 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import dev.gozo.jobspec.EffectiveLimits;
 import dev.gozo.protocol.v1.Runtime;
+import dev.gozo.worker.engine.ContainerEngine;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -23,8 +22,19 @@ public final class DockerSandbox implements Sandbox {
   private static final Logger LOG = LoggerFactory.getLogger(DockerSandbox.class);
   // How long a recycling tenant's job waits for one of its containers that is being scrubbed.
   private static final Duration RECYCLED_WAIT = Duration.ofMillis(500);
+  // How long a runtime counts as in use after its last job (its warm containers stay that long).
+  private static final Duration POOL_IDLE_TTL = Duration.ofMinutes(2);
+  // The breaker judges the engine by its last few calls, at least a handful, so one failed call
+  // among many does not open it and three failures in a row do.
+  private static final int BREAKER_WINDOW_CALLS = 5;
+  private static final int BREAKER_MIN_CALLS = 3;
+  private static final float BREAKER_FAILURE_PERCENT = 60;
+  // Long enough for a restarting engine to come back, short enough that jobs do not pile up.
+  private static final Duration BREAKER_OPEN_FOR = Duration.ofSeconds(5);
+  // How long a stop waits until the engine lists none of this worker's sandboxes any more.
+  private static final Duration STOP_CLEANUP_TIMEOUT = Duration.ofSeconds(15);
 
-  private final DockerClient docker;
+  private final ContainerEngine containers;
   private final SandboxSettings settings;
   private final WarmPool pool;
   private final RecyclePolicy recycling;
@@ -34,20 +44,20 @@ public final class DockerSandbox implements Sandbox {
   private volatile boolean closed;
   private volatile boolean aborting;
 
-  public DockerSandbox(DockerClient docker, DockerClient streams, SandboxSettings settings) {
-    this(docker, streams, settings, RecyclePolicy.none());
+  public DockerSandbox(ContainerEngine containers, SandboxSettings settings) {
+    this(containers, settings, RecyclePolicy.none());
   }
 
   public DockerSandbox(
-      DockerClient docker, DockerClient streams, SandboxSettings settings, RecyclePolicy recycling) {
-    this.docker = docker;
+      ContainerEngine containers, SandboxSettings settings, RecyclePolicy recycling) {
+    this.containers = containers;
     this.settings = settings;
     this.pool =
         new WarmPool(
-            new ContainerFactory(docker, streams, settings),
+            new ContainerFactory(containers, settings),
             settings.warmPerRuntime(),
             settings.maxWarmPerRuntime(),
-            Duration.ofMinutes(2));
+            POOL_IDLE_TTL);
     this.recycling = recycling;
     // Twice the jobs that can run at once: while some of a tenant's containers are being
     // scrubbed, others are clean and waiting.
@@ -56,10 +66,11 @@ public final class DockerSandbox implements Sandbox {
         CircuitBreaker.of(
             "docker-engine",
             CircuitBreakerConfig.custom()
-                .slidingWindowSize(5)
-                .minimumNumberOfCalls(3)
-                .failureRateThreshold(60)
-                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .slidingWindowSize(BREAKER_WINDOW_CALLS)
+                .minimumNumberOfCalls(BREAKER_MIN_CALLS)
+                .failureRateThreshold(BREAKER_FAILURE_PERCENT)
+                .waitDurationInOpenState(BREAKER_OPEN_FOR)
+                // one probe at a time: a ping, see available()
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .recordException(DockerSandbox::isEngineFailure)
@@ -96,7 +107,7 @@ public final class DockerSandbox implements Sandbox {
       return false;
     }
     try {
-      engine.executeRunnable(() -> docker.pingCmd().exec());
+      engine.executeRunnable(() -> containers.ping());
       return true;
     } catch (RuntimeException e) {
       // The probe failed: the breaker (which recorded it) stays open; say so once per probe.
@@ -111,7 +122,7 @@ public final class DockerSandbox implements Sandbox {
    */
   public boolean engineAnswers(Duration timeout) {
     try {
-      java.util.concurrent.CompletableFuture.runAsync(() -> docker.pingCmd().exec())
+      java.util.concurrent.CompletableFuture.runAsync(() -> containers.ping())
           .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       return true;
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -121,10 +132,6 @@ public final class DockerSandbox implements Sandbox {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  public CircuitBreaker circuitBreaker() {
-    return engine;
   }
 
   @Override
@@ -141,7 +148,7 @@ public final class DockerSandbox implements Sandbox {
             engine.executeSupplier(() -> pool.take(job.runtime(), defaultLimits(job.runtime())));
       } catch (CallNotPermittedException e) {
         return new Outcome.Unavailable("the Docker engine is unavailable (circuit open)");
-      } catch (NotFoundException e) {
+      } catch (ContainerEngine.NotFound e) {
         return new Outcome.InternalError(
             "runtime image " + job.runtime().getImage() + " is not installed on this worker");
       } catch (RuntimeException e) {
@@ -156,7 +163,7 @@ public final class DockerSandbox implements Sandbox {
     recycle = recycle && metered;
     AfterExit afterExit = recycle ? AfterExit.RECYCLE : metered ? AfterExit.LINGER : AfterExit.EXIT;
     inUse.add(container);
-    JobRun run = new JobRun(docker, container, job, settings, afterExit);
+    JobRun run = new JobRun(containers, container, job, settings, afterExit);
     Outcome outcome = null;
     try {
       outcome = run.execute();
@@ -215,9 +222,9 @@ public final class DockerSandbox implements Sandbox {
     aborting = true;
     for (SandboxContainer container : inUse) {
       try {
-        docker.killContainerCmd(container.id()).exec();
+        containers.kill(container.id());
       } catch (RuntimeException e) {
-        // gone already
+        // the engine is away: the job's own thread sees its run fail and reports it unavailable
       }
     }
   }
@@ -237,7 +244,7 @@ public final class DockerSandbox implements Sandbox {
       if (t instanceof IOException) {
         return true;
       }
-      if (t instanceof com.github.dockerjava.api.exception.InternalServerErrorException) {
+      if (t instanceof ContainerEngine.EngineFailure) {
         return true;
       }
     }
@@ -270,7 +277,7 @@ public final class DockerSandbox implements Sandbox {
     shelf.close();
     pool.close();
     try {
-      Orphans.removeAllOwnedBy(docker, settings.ownerId(), Duration.ofSeconds(15));
+      Orphans.removeAllOwnedBy(containers, settings.ownerId(), STOP_CLEANUP_TIMEOUT);
     } catch (RuntimeException e) {
       LOG.warn("could not check for sandboxes left at stop (Docker unreachable?): {}", e.toString());
     }

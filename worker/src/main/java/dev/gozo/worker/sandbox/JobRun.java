@@ -1,10 +1,8 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import dev.gozo.jobspec.EffectiveLimits;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.ContainerState;
 import dev.gozo.worker.sandbox.StepReport.LimitHit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +22,7 @@ final class JobRun {
 
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
 
-  private final DockerClient docker;
+  private final ContainerEngine engine;
   private final SandboxContainer container;
   private final SandboxJob job;
   private final SandboxSettings settings;
@@ -33,12 +31,12 @@ final class JobRun {
   private final OutputCapture capture;
 
   JobRun(
-      DockerClient docker,
+      ContainerEngine engine,
       SandboxContainer container,
       SandboxJob job,
       SandboxSettings settings,
       AfterExit afterExit) {
-    this.docker = docker;
+    this.engine = engine;
     this.container = container;
     this.job = job;
     this.settings = settings;
@@ -256,21 +254,12 @@ final class JobRun {
     if (wanted.equals(container.limits())) {
       return;
     }
-    docker
-        .updateContainerCmd(container.id())
-        .withMemory(wanted.memoryBytes())
-        .withMemorySwap(wanted.memoryBytes())
-        .withPidsLimit((long) wanted.processes())
-        .exec();
+    engine.updateLimits(container.id(), wanted.memoryBytes(), wanted.processes());
     container.limits(wanted);
   }
 
   private void kill() {
-    try {
-      docker.killContainerCmd(container.id()).exec();
-    } catch (NotFoundException | ConflictException e) {
-      // it already stopped by itself
-    }
+    engine.kill(container.id()); // one that already stopped by itself is no error
   }
 
   private ContainerExit awaitExit() {
@@ -282,20 +271,13 @@ final class JobRun {
       Thread.currentThread().interrupt();
       throw new WatchInterrupted();
     }
-    InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(container.id()).exec().getState();
-    if (Boolean.TRUE.equals(state.getRunning())) {
-      Integer status =
-          docker
-              .waitContainerCmd(container.id())
-              .start()
-              .awaitStatusCode(settings.killSlack().toMillis(), TimeUnit.MILLISECONDS);
-      state = docker.inspectContainerCmd(container.id()).exec().getState();
-      if (status == null) {
-        status = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
-      }
+    ContainerState state = engine.inspect(container.id());
+    if (state.running()) {
+      engine.awaitExit(container.id(), settings.killSlack());
+      state = engine.inspect(container.id());
     }
-    int status = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
-    boolean oom = Boolean.TRUE.equals(state.getOOMKilled()) || container.meter().oomKilled();
+    int status = state.exitCode();
+    boolean oom = state.oomKilled() || container.meter().oomKilled();
     return ContainerExit.of(status, oom);
   }
 

@@ -1,6 +1,6 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.model.Container;
+import dev.gozo.worker.engine.ContainerSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -17,13 +17,12 @@ import java.util.Map;
 record Lease(String containerId, String owner, long createdEpochSecond, Duration ttl) {
 
   /** Reads a container listed with the lease role; a damaged label makes a lease already over. */
-  static Lease of(Container container) {
-    Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
-    Long created = container.getCreated();
+  static Lease of(ContainerSummary container) {
+    Map<String, String> labels = container.labels();
     return new Lease(
-        container.getId(),
+        container.id(),
         labels.get(ContainerFactory.OWNER_LABEL),
-        created == null ? 0 : created,
+        container.createdEpochSecond(),
         ttlOf(labels.get(OwnerLease.TTL_LABEL)));
   }
 

@@ -1,9 +1,7 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.ContainerSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * worker left behind (it was killed mid-job), and those of any worker whose {@link OwnerLease} ran
  * out, which only a dead worker's does. A sandbox with no lease to judge it by is an orphan once it
  * is older than any job can run. Leases that ran out go too. All times are the engine's (see {@link
- * EngineClock}).
+ * ContainerEngine#time()}).
  */
 public final class Orphans {
 
@@ -34,8 +32,8 @@ public final class Orphans {
    * The sweep at start-up, once OWNER holds its lease: removes OWNER's own sandboxes (its previous
    * life's) and the dead's. Returns how many sandboxes were removed.
    */
-  public static int sweep(DockerClient docker, String ownerId, Duration staleAfter) {
-    return sweep(docker, ownerId, true, staleAfter, ANY_OWNER);
+  public static int sweep(ContainerEngine engine, String ownerId, Duration staleAfter) {
+    return sweep(engine, ownerId, true, staleAfter, ANY_OWNER);
   }
 
   /**
@@ -46,7 +44,7 @@ public final class Orphans {
    * failed against a busy engine.
    */
   static int sweep(
-      DockerClient docker,
+      ContainerEngine engine,
       String ownerId,
       boolean startingUp,
       Duration staleAfter,
@@ -54,14 +52,14 @@ public final class Orphans {
     // Sandboxes first, leases second: a worker's lease exists before its first sandbox and is
     // renewed without a gap, so the owner of any sandbox listed here, if alive, has a lease in
     // the list that follows.
-    List<Container> sandboxes =
-        inScope(listLabelled(docker, ContainerFactory.ROLE_LABEL, "sandbox"), inScope);
+    List<ContainerSummary> sandboxes =
+        inScope(listLabelled(engine, ContainerFactory.ROLE_LABEL, "sandbox"), inScope);
     List<Lease> leases =
-        inScope(listLabelled(docker, ContainerFactory.ROLE_LABEL, OwnerLease.ROLE), inScope)
+        inScope(listLabelled(engine, ContainerFactory.ROLE_LABEL, OwnerLease.ROLE), inScope)
             .stream()
             .map(Lease::of)
             .toList();
-    Instant now = EngineClock.now(docker);
+    Instant now = engine.time();
     OrphanRule rule =
         new OrphanRule(
             ownerId,
@@ -69,11 +67,11 @@ public final class Orphans {
             owners(leases.stream().filter(lease -> lease.liveAt(now)).toList()),
             owners(leases),
             now.minus(staleAfter).getEpochSecond());
-    List<Container> orphans =
+    List<ContainerSummary> orphans =
         sandboxes.stream()
-            .filter(sandbox -> rule.isOrphan(ownerOf(sandbox), sandbox.getCreated()))
+            .filter(sandbox -> rule.isOrphan(ownerOf(sandbox), sandbox.createdEpochSecond()))
             .toList();
-    int removed = forceRemove(docker, orphans);
+    int removed = forceRemove(engine, orphans);
     if (removed > 0) {
       LOG.info(
           "removed {} orphaned sandbox containers (owners {})",
@@ -83,7 +81,7 @@ public final class Orphans {
     List<String> expired =
         leases.stream().filter(lease -> !lease.liveAt(now)).map(Lease::containerId).toList();
     for (String id : expired) {
-      forceRemove(docker, id);
+      forceRemove(engine, id);
     }
     return removed;
   }
@@ -94,12 +92,12 @@ public final class Orphans {
    * moment; a worker that reports a clean stop must not exit before those are gone too. Returns
    * whether none is left. OWNER's lease stays: it goes last, when the worker closes it.
    */
-  public static boolean removeAllOwnedBy(DockerClient docker, String ownerId, Duration timeout) {
+  public static boolean removeAllOwnedBy(ContainerEngine engine, String ownerId, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     Map<String, String> sandboxesOfOwner =
         Map.of(ContainerFactory.OWNER_LABEL, ownerId, ContainerFactory.ROLE_LABEL, "sandbox");
     while (true) {
-      List<Container> left = listLabelled(docker, sandboxesOfOwner);
+      List<ContainerSummary> left = listLabelled(engine, sandboxesOfOwner);
       if (left.isEmpty()) {
         return true;
       }
@@ -107,12 +105,12 @@ public final class Orphans {
         LOG.warn(
             "{} sandbox containers still listed after stop: {}",
             left.size(),
-            left.stream().map(Container::getId).toList());
+            left.stream().map(ContainerSummary::id).toList());
         return false;
       }
       forceRemove(
-          docker,
-          left.stream().filter(container -> !"removing".equals(container.getState())).toList());
+          engine,
+          left.stream().filter(container -> !container.removing()).toList());
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -129,43 +127,35 @@ public final class Orphans {
         .collect(Collectors.toSet());
   }
 
-  private static String ownerOf(Container container) {
-    return container.getLabels() == null
-        ? null
-        : container.getLabels().get(ContainerFactory.OWNER_LABEL);
+  private static String ownerOf(ContainerSummary container) {
+    return container.labels().get(ContainerFactory.OWNER_LABEL);
   }
 
-  private static List<Container> inScope(List<Container> containers, Predicate<String> inScope) {
+  private static List<ContainerSummary> inScope(List<ContainerSummary> containers, Predicate<String> inScope) {
     return containers.stream().filter(container -> inScope.test(ownerOf(container))).toList();
   }
 
-  private static List<Container> listLabelled(DockerClient docker, String label, String value) {
-    return listLabelled(docker, Map.of(label, value));
+  private static List<ContainerSummary> listLabelled(ContainerEngine engine, String label, String value) {
+    return listLabelled(engine, Map.of(label, value));
   }
 
   /** Containers in any state carrying all LABELS. */
-  static List<Container> listLabelled(DockerClient docker, Map<String, String> labels) {
-    return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+  static List<ContainerSummary> listLabelled(ContainerEngine engine, Map<String, String> labels) {
+    return engine.list(labels);
   }
 
   /** Force-removes the containers; returns how many this call removed. */
-  static int forceRemove(DockerClient docker, List<Container> containers) {
+  static int forceRemove(ContainerEngine engine, List<ContainerSummary> containers) {
     int removed = 0;
-    for (Container container : containers) {
-      if (forceRemove(docker, container.getId())) {
+    for (ContainerSummary container : containers) {
+      if (forceRemove(engine, container.id())) {
         removed++;
       }
     }
     return removed;
   }
 
-  private static boolean forceRemove(DockerClient docker, String id) {
-    try {
-      docker.removeContainerCmd(id).withForce(true).exec();
-      return true;
-    } catch (NotFoundException | ConflictException e) {
-      // gone already, or its removal is under way elsewhere
-      return false;
-    }
+  private static boolean forceRemove(ContainerEngine engine, String id) {
+    return engine.remove(id); // false: gone already, or its removal is under way elsewhere
   }
 }

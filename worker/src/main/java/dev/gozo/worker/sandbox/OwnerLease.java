@@ -1,9 +1,8 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.LogConfig;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.ContainerSpec;
+import dev.gozo.worker.engine.ContainerSummary;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ public final class OwnerLease implements AutoCloseable {
   /** Every runtime image is built on it, so any engine that can run our sandboxes has it. */
   static final String IMAGE = "gozo/sandbox-base:1";
 
-  private final DockerClient docker;
+  private final ContainerEngine engine;
   private final String ownerId;
   private final Duration ttl;
   private final Duration renewEvery;
@@ -43,8 +42,8 @@ public final class OwnerLease implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("owner-lease"));
   private boolean closed;
 
-  private OwnerLease(DockerClient docker, String ownerId, Duration ttl) {
-    this.docker = docker;
+  private OwnerLease(ContainerEngine engine, String ownerId, Duration ttl) {
+    this.engine = engine;
     this.ownerId = ownerId;
     this.ttl = ttl;
     this.renewEvery = Duration.ofMillis(Math.max(1, ttl.toMillis() / 3));
@@ -55,8 +54,8 @@ public final class OwnerLease implements AutoCloseable {
    * renewing it until {@link #close()}. A lease a previous life of OWNER left is replaced. When the
    * engine cannot be reached the failure is logged and the lease is taken on a later tick.
    */
-  public static OwnerLease hold(DockerClient docker, String ownerId, Duration ttl) {
-    OwnerLease lease = new OwnerLease(docker, ownerId, ttl);
+  public static OwnerLease hold(ContainerEngine engine, String ownerId, Duration ttl) {
+    OwnerLease lease = new OwnerLease(engine, ownerId, ttl);
     lease.renew();
     long period = lease.renewEvery.toMillis();
     lease.renewals.scheduleWithFixedDelay(lease::renew, period, period, TimeUnit.MILLISECONDS);
@@ -69,7 +68,7 @@ public final class OwnerLease implements AutoCloseable {
     synchronized (this) {
       closed = true;
       try {
-        Orphans.forceRemove(docker, leasesOf(docker, ownerId));
+        Orphans.forceRemove(engine, leasesOf(engine, ownerId));
       } catch (RuntimeException e) {
         LOG.warn(
             "owner lease of {}: could not remove it on stop; it runs out within {} ms",
@@ -86,13 +85,13 @@ public final class OwnerLease implements AutoCloseable {
       return;
     }
     try {
-      String fresh = create(docker, ownerId, ttl);
+      String fresh = create(engine, ownerId, ttl);
       // Only now that the new lease exists do the older ones go (the one it replaces, one whose
       // removal failed, one a previous life of this owner left): never a moment without a lease.
       Orphans.forceRemove(
-          docker,
-          leasesOf(docker, ownerId).stream()
-              .filter(lease -> !lease.getId().equals(fresh))
+          engine,
+          leasesOf(engine, ownerId).stream()
+              .filter(lease -> !lease.id().equals(fresh))
               .toList());
     } catch (RuntimeException e) {
       LOG.warn(
@@ -109,29 +108,27 @@ public final class OwnerLease implements AutoCloseable {
    * Creates one lease container of OWNER and returns its id. Nothing renews it: a test uses it
    * alone for a worker that died right after a renewal.
    */
-  static String create(DockerClient docker, String ownerId, Duration ttl) {
-    return docker
-        .createContainerCmd(IMAGE)
-        .withCmd("true") // never started; if someone does start it, it does nothing
-        .withNetworkDisabled(true)
-        .withLabels(
+  static String create(ContainerEngine engine, String ownerId, Duration ttl) {
+    return engine.create(
+        new ContainerSpec(
+            IMAGE,
+            List.of("true"), // never started; if someone does start it, it does nothing
+            null,
+            null,
+            List.of(),
             Map.of(
                 ContainerFactory.OWNER_LABEL,
                 ownerId,
                 ContainerFactory.ROLE_LABEL,
                 ROLE,
                 TTL_LABEL,
-                Long.toString(ttl.toMillis())))
-        .withHostConfig(
-            HostConfig.newHostConfig()
-                .withNetworkMode("none")
-                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE)))
-        .exec()
-        .getId();
+                Long.toString(ttl.toMillis())),
+            false,
+            null));
   }
 
-  private static List<Container> leasesOf(DockerClient docker, String ownerId) {
+  private static List<ContainerSummary> leasesOf(ContainerEngine engine, String ownerId) {
     return Orphans.listLabelled(
-        docker, Map.of(ContainerFactory.OWNER_LABEL, ownerId, ContainerFactory.ROLE_LABEL, ROLE));
+        engine, Map.of(ContainerFactory.OWNER_LABEL, ownerId, ContainerFactory.ROLE_LABEL, ROLE));
   }
 }

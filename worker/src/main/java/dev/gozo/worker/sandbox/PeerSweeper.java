@@ -1,6 +1,6 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.DockerClient;
+import dev.gozo.worker.engine.ContainerEngine;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,13 +25,13 @@ public final class PeerSweeper implements AutoCloseable {
 
   /** Sweeps every INTERVAL, the first time one INTERVAL from now, on behalf of live OWNER. */
   public static PeerSweeper every(
-      DockerClient docker, String ownerId, Duration interval, Duration staleAfter) {
-    return every(docker, ownerId, interval, staleAfter, Orphans.ANY_OWNER);
+      ContainerEngine engine, String ownerId, Duration interval, Duration staleAfter) {
+    return every(engine, ownerId, interval, staleAfter, Orphans.ANY_OWNER);
   }
 
-  /** As {@link #every(DockerClient, String, Duration, Duration)}, for the owners IN_SCOPE only. */
+  /** As {@link #every(ContainerEngine, String, Duration, Duration)}, for the owners IN_SCOPE only. */
   static PeerSweeper every(
-      DockerClient docker,
+      ContainerEngine engine,
       String ownerId,
       Duration interval,
       Duration staleAfter,
@@ -41,7 +41,7 @@ public final class PeerSweeper implements AutoCloseable {
     sweeper.sweeps.scheduleWithFixedDelay(
         () -> {
           try {
-            Orphans.sweep(docker, ownerId, false, staleAfter, inScope);
+            Orphans.sweep(engine, ownerId, false, staleAfter, inScope);
           } catch (RuntimeException e) {
             LOG.warn("sweep for dead workers' sandboxes failed; next one in {} ms", period, e);
           }

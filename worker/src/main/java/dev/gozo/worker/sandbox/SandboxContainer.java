@@ -1,8 +1,6 @@
 package dev.gozo.worker.sandbox;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
-import java.io.Closeable;
+import dev.gozo.worker.engine.ContainerEngine;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,7 +17,7 @@ final class SandboxContainer {
   private final long createdAtNanos = System.nanoTime();
   private volatile OutputCapture capture;
   private volatile ResourceMeter meter = ResourceMeter.NONE;
-  private volatile Closeable attachment;
+  private volatile ContainerEngine.Attachment attachment;
   private final java.util.concurrent.atomic.AtomicInteger jobsServed =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile long idleSinceNanos = System.nanoTime();
@@ -78,7 +76,7 @@ final class SandboxContainer {
     this.meter = meter;
   }
 
-  void attachment(Closeable attachment) {
+  void attachment(ContainerEngine.Attachment attachment) {
     this.attachment = attachment;
   }
 
@@ -102,39 +100,34 @@ final class SandboxContainer {
   void detach() {
     stdin.close();
     meter.close();
-    Closeable current = attachment;
+    ContainerEngine.Attachment current = attachment;
     if (current != null) {
-      try {
-        current.close();
-      } catch (Exception ignored) {
-        // the stream is going away with the container anyway
-      }
+      current.close();
     }
   }
 
-  /** The docker-java callback of this container's attach stream. */
-  ResultCallback.Adapter<Frame> frames() {
-    return new ResultCallback.Adapter<>() {
+  /** Where the engine delivers this container's output: to the capture of the job it runs. */
+  ContainerEngine.OutputSink output() {
+    return new ContainerEngine.OutputSink() {
       @Override
-      public void onNext(Frame frame) {
+      public void stdout(byte[] bytes) {
         OutputCapture target = capture;
-        if (target == null || frame.getPayload() == null) {
-          return; // nothing runs before a job is sent; stray bytes are the launcher's noise
+        if (target != null) {
+          target.onStdout(bytes);
         }
-        switch (frame.getStreamType()) {
-          case STDOUT, RAW -> target.onStdout(frame.getPayload());
-          case STDERR -> target.onStderr(frame.getPayload());
-          default -> {}
+        // else: nothing runs before a job is sent; stray bytes are the launcher's noise
+      }
+
+      @Override
+      public void stderr(byte[] bytes) {
+        OutputCapture target = capture;
+        if (target != null) {
+          target.onStderr(bytes);
         }
       }
 
       @Override
-      public void onError(Throwable throwable) {
-        streamClosed.complete(null);
-      }
-
-      @Override
-      public void onComplete() {
+      public void closed() {
         streamClosed.complete(null);
       }
     };

@@ -34,8 +34,4 @@ public record StepReport(
     MEMORY,
     OUTPUT
   }
-
-  public boolean exitedCleanly() {
-    return signal == 0 && exitCode == 0 && limitHit == LimitHit.NONE;
-  }
 }

@@ -383,12 +383,6 @@ final class WarmPool implements AutoCloseable {
     }
   }
 
-  /** Removes a container now, on the caller's thread. */
-  void removeNow(SandboxContainer container) {
-    container.detach();
-    factory.remove(container.id());
-  }
-
   @Override
   public void close() {
     if (closed) {

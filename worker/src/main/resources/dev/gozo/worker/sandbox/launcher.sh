@@ -1,6 +1,7 @@
 # GozoLite in-container launcher. Runs as the sandbox's main process (under docker's init),
-# waits on stdin for a job, unpacks it into /work, compiles, then execs the program so that
-# the program itself becomes the process whose exit status the container reports.
+# waits on stdin for a job, unpacks it into /work, compiles, then runs the program as its child
+# and reports the program's exit status in an "exit" marker (below). The worker reads the status
+# from that marker; the container's own exit status is the launcher's, not the program's.
 #
 # Protocol (all written by the worker on the attached stdin):
 #   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc> <after-exit: 0 exit|1 recycle|2 linger>\n
@@ -11,9 +12,9 @@
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
 # After the program: 0 = exit (the container ends). 2 = linger: kill every other process, empty
 # every writable place and wait for the worker to remove the container (it does so once the
-# result is out and the worker is quiet, so the engine's teardown does not slow jobs down). 1 = recycle (tenants that opted in, see
-# docs/security.md): kill every other process, empty every writable place, check that nothing
-# is left, report "clean" and wait for the next job. Anything unexpected ends the container,
+# result is out and the worker is quiet, so the engine's teardown does not slow jobs down).
+# 1 = recycle (tenants that opted in, see docs/security.md): kill every other process, empty
+# every writable place, check that nothing is left, report "clean" and wait for the next job. Anything unexpected ends the container,
 # and the worker discards it.
 # Markers "\n\0GOZO:<nonce>:<event>\n" on stdout and stderr separate setup, compile and run
 # output and report the program's exit. The nonce lives only in this shell's memory, which

@@ -59,7 +59,7 @@ class LeftoversIT {
     SandboxHarness dead = new SandboxHarness(1);
     SandboxHarness next = new SandboxHarness(0);
     String strangerOwner = "someone-else-" + UUID.randomUUID();
-    OwnerLease strangerLease = OwnerLease.hold(next.api, strangerOwner, Duration.ofMinutes(1));
+    OwnerLease strangerLease = OwnerLease.hold(next.engine, strangerOwner, Duration.ofMinutes(1));
     String strangerId = null;
     try {
       dead.job("bash").file("main.sh", "true\n").run();
@@ -74,7 +74,7 @@ class LeftoversIT {
       // when: its next life starts and sweeps (only this test's owners: others share the engine)
       Set<String> owners = Set.of(dead.owner, next.owner, strangerOwner);
       int removed =
-          Orphans.sweep(next.api, dead.owner, true, Duration.ofMinutes(15), owners::contains);
+          Orphans.sweep(next.engine, dead.owner, true, Duration.ofMinutes(15), owners::contains);
 
       // then: everything of the dead worker is gone, its stuck job returns, a live stranger's
       // stays

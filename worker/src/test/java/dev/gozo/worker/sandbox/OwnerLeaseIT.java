@@ -4,9 +4,10 @@ import static dev.gozo.worker.sandbox.SandboxHarness.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
 import dev.gozo.protocol.v1.Runtime;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.ContainerSummary;
+import dev.gozo.worker.engine.DockerEngine;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -64,21 +65,21 @@ class OwnerLeaseIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  allOlderThan(peer.api, peer.containersOfThisTest(), LEASE_TTL.plus(STALE_AFTER)));
-      Set<String> before = ids(peer.containersOfThisTest());
+                  allOlderThan(peer.engine, sandboxesOf(peer), LEASE_TTL.plus(STALE_AFTER)));
+      Set<String> before = ids(sandboxesOf(peer));
       assertThat(longJob).as("A's long job, still running when B sweeps").isNotDone();
 
       // when: worker B restarts on the same engine and sweeps, with a leftover of its own last life
       String leftover = SandboxHarness.startHandMadeSandbox(restarted.api, restarted.owner);
       int removed =
-          Orphans.sweep(restarted.api, restarted.owner, true, STALE_AFTER, ownersOfThisTest);
+          Orphans.sweep(restarted.engine, restarted.owner, true, STALE_AFTER, ownersOfThisTest);
 
       // then: A lost nothing, and only B's own leftover is gone
-      assertThat(ids(peer.containersOfThisTest()))
+      assertThat(ids(sandboxesOf(peer)))
           .as("A's sandboxes after B's sweep")
           .containsAll(before);
       assertThat(removed).as("removed by B's sweep").isEqualTo(1);
-      assertThat(ids(restarted.containersOfThisTest())).doesNotContain(leftover);
+      assertThat(ids(sandboxesOf(restarted))).doesNotContain(leftover);
       // and A's long job finishes in its container, and A's next job runs in A's own reserve
       Outcome finished = longJob.get(60, TimeUnit.SECONDS);
       assertThat(finished).isInstanceOf(Outcome.Succeeded.class);
@@ -99,15 +100,15 @@ class OwnerLeaseIT {
       await("the survivor's reserve started")
           .atMost(Duration.ofSeconds(60))
           .until(() -> running(survivor).size() >= 1);
-      Set<String> survivorsOwn = ids(survivor.containersOfThisTest());
+      Set<String> survivorsOwn = ids(sandboxesOf(survivor));
       try {
         shouldRemoveTheDeadPeersSandboxesOnceItsLeaseHasRunOut(survivor, deadOwner);
       } finally {
         // what this test's dead worker still has if an assertion failed
-        Orphans.forceRemove(survivor.api, containersOf(survivor.api, deadOwner));
+        Orphans.forceRemove(survivor.engine, containersOf(survivor.engine, deadOwner));
       }
       // and the survivor, whose lease was renewed all along, kept its own
-      assertThat(ids(survivor.containersOfThisTest())).containsAll(survivorsOwn);
+      assertThat(ids(sandboxesOf(survivor))).containsAll(survivorsOwn);
     }
   }
 
@@ -122,32 +123,32 @@ class OwnerLeaseIT {
     await("the dead worker's sandboxes aged")
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> allOlderThan(survivor.api, containersOf(survivor.api, deadOwner), STALE_AFTER));
-    String deadLease = OwnerLease.create(survivor.api, deadOwner, LEASE_TTL);
+            () -> allOlderThan(survivor.engine, containersOf(survivor.engine, deadOwner), STALE_AFTER));
+    String deadLease = OwnerLease.create(survivor.engine, deadOwner, LEASE_TTL);
 
     // when: the survivor sweeps at once, while that lease still holds
-    Orphans.sweep(survivor.api, survivor.owner, false, STALE_AFTER, ownersOfThisTest);
+    Orphans.sweep(survivor.engine, survivor.owner, false, STALE_AFTER, ownersOfThisTest);
 
     // then: the dead worker's sandboxes stay: nobody can yet tell it from a live one
-    assertThat(ids(containersOf(survivor.api, deadOwner)))
+    assertThat(ids(containersOf(survivor.engine, deadOwner)))
         .containsAll(deadSandboxes)
         .contains(deadLease);
 
     // when: the survivor keeps sweeping as a running worker does (every second here)
     try (PeerSweeper sweeper =
         PeerSweeper.every(
-            survivor.api, survivor.owner, Duration.ofSeconds(1), STALE_AFTER, ownersOfThisTest)) {
+            survivor.engine, survivor.owner, Duration.ofSeconds(1), STALE_AFTER, ownersOfThisTest)) {
       // then: once the lease has run out, the dead worker's sandboxes and its lease are removed
       await("the dead worker's containers removed")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> containersOf(survivor.api, deadOwner).isEmpty());
+          .until(() -> containersOf(survivor.engine, deadOwner).isEmpty());
     }
   }
 
   private static Set<String> running(SandboxHarness harness) {
-    return harness.containersOfThisTest().stream()
-        .filter(c -> "running".equals(c.getState()))
-        .map(Container::getId)
+    return sandboxesOf(harness).stream()
+        .filter(c -> "running".equals(c.state()))
+        .map(ContainerSummary::id)
         .collect(Collectors.toSet());
   }
 
@@ -165,17 +166,23 @@ class OwnerLeaseIT {
   }
 
   /** Whether every one of CONTAINERS was created more than AGE ago by the engine's clock. */
-  private static boolean allOlderThan(DockerClient api, List<Container> containers, Duration age) {
-    long before = EngineClock.now(api).minus(age).getEpochSecond();
-    return containers.stream().allMatch(c -> c.getCreated() != null && c.getCreated() < before);
+  private static boolean allOlderThan(
+      ContainerEngine engine, List<ContainerSummary> containers, Duration age) {
+    long before = engine.time().minus(age).getEpochSecond();
+    return containers.stream().allMatch(c -> c.createdEpochSecond() < before);
   }
 
   /** OWNER's containers of any role, its lease included. */
-  private static List<Container> containersOf(DockerClient api, String owner) {
-    return Orphans.listLabelled(api, Map.of(ContainerFactory.OWNER_LABEL, owner));
+  private static List<ContainerSummary> containersOf(ContainerEngine engine, String owner) {
+    return Orphans.listLabelled(engine, Map.of(ContainerFactory.OWNER_LABEL, owner));
   }
 
-  private static Set<String> ids(List<Container> containers) {
-    return containers.stream().map(Container::getId).collect(Collectors.toSet());
+  /** The sandboxes of HARNESS's test in any state. */
+  private static List<ContainerSummary> sandboxesOf(SandboxHarness harness) {
+    return harness.containersOfThisTest().stream().map(DockerEngine::summaryOf).toList();
+  }
+
+  private static Set<String> ids(List<ContainerSummary> containers) {
+    return containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
   }
 }

@@ -5,6 +5,9 @@ import dev.gozo.jobspec.EffectiveLimits;
 import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.protocol.v1.Limits;
 import dev.gozo.protocol.v1.Runtime;
+import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.engine.DockerClients;
+import dev.gozo.worker.engine.DockerEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ final class SandboxHarness implements AutoCloseable {
   final RuntimeCatalogue catalogue = RuntimeCatalogue.bundled();
   final DockerClient api = DockerClients.api(DOCKER_HOST, 32, Duration.ofSeconds(30));
   final DockerClient streams = DockerClients.streams(DOCKER_HOST, 1024);
+  final ContainerEngine engine = new DockerEngine(api, streams);
   final String owner;
   // Held like a worker holds it, so that a worker sharing this engine leaves our sandboxes alone.
   final OwnerLease lease;
@@ -45,10 +49,10 @@ final class SandboxHarness implements AutoCloseable {
 
   private SandboxHarness(int warm, RecyclePolicy recycling, String owner, Duration leaseTtl) {
     this.owner = owner;
-    lease = OwnerLease.hold(api, owner, leaseTtl);
+    lease = OwnerLease.hold(engine, owner, leaseTtl);
     sandbox =
         new DockerSandbox(
-            api, streams, SandboxSettings.defaults(owner).withWarmPerRuntime(warm), recycling);
+            engine, SandboxSettings.defaults(owner).withWarmPerRuntime(warm), recycling);
   }
 
   JobBuilder job(String language) {
@@ -69,7 +73,7 @@ final class SandboxHarness implements AutoCloseable {
    * harness's own containers: other tests share the engine. Returns how many it removed.
    */
   int sweepAsNextLife() {
-    return Orphans.sweep(api, owner, true, Duration.ofDays(1), owner::equals);
+    return Orphans.sweep(engine, owner, true, Duration.ofDays(1), owner::equals);
   }
 
   @Override
