@@ -89,8 +89,9 @@ final class GatewayClient {
       try {
         Thread.sleep(300);
       } catch (InterruptedException e) {
+        // Not "healthy": a caller that went on would test a gateway nobody saw answer.
         Thread.currentThread().interrupt();
-        return;
+        throw new IllegalStateException("interrupted waiting for " + process.name(), e);
       }
     }
     throw new IllegalStateException(process.name() + " not healthy in time:\n" + process.log());

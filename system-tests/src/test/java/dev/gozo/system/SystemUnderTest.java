@@ -178,8 +178,9 @@ final class SystemUnderTest implements AutoCloseable {
         try {
           Thread.sleep(200);
         } catch (InterruptedException interrupted) {
+          // Not "open": a caller that went on would use a port nobody saw open.
           Thread.currentThread().interrupt();
-          return;
+          throw new IllegalStateException("interrupted waiting for port " + port, interrupted);
         }
       }
     }
