@@ -42,6 +42,29 @@ public final class Intake {
   private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
   static final int OPEN_SECONDS = 5;
 
+  /** The breaker judges the last this many publishes: enough to tell an outage from a blip. */
+  private static final int BREAKER_WINDOW_CALLS = 10;
+
+  /** Fewer publishes than this say nothing yet; one failure at start-up must not open it. */
+  private static final int BREAKER_MIN_CALLS = 3;
+
+  /** "Most recent publishes failed": the share of the window, in percent, that opens it. */
+  private static final float BREAKER_FAILURE_RATE_PERCENT = 50;
+
+  /**
+   * Added to the producer's own timeout before a send is given up here. The producer's timeouts end
+   * every send; this only guards against one that never ends, so it must not race them.
+   */
+  private static final long SEND_GUARD_MS = 1000;
+
+  /** Retry-After for a tenant over its queue bound: its own jobs must run before it has room. */
+  private static final long THROTTLED_RETRY_AFTER_SECONDS = 5;
+
+  /**
+   * Retry-After for one failed publish; longer refusals are the breaker's ({@link #OPEN_SECONDS}).
+   */
+  private static final long PUBLISH_FAILED_RETRY_AFTER_SECONDS = 1;
+
   private final JobValidator validator;
   private final RuntimeCatalogue catalogue;
   private final JobPublisher publisher;
@@ -67,9 +90,9 @@ public final class Intake {
             "kafka-publish",
             CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(3)
-                .failureRateThreshold(50)
+                .slidingWindowSize(BREAKER_WINDOW_CALLS)
+                .minimumNumberOfCalls(BREAKER_MIN_CALLS)
+                .failureRateThreshold(BREAKER_FAILURE_RATE_PERCENT)
                 .waitDurationInOpenState(Duration.ofSeconds(OPEN_SECONDS))
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .ignoreExceptions(RecordTooLargeException.class)
@@ -83,17 +106,11 @@ public final class Intake {
   /**
    * Submits the job read from a request. {@code readProblems} are the reader's findings; they are
    * reported together with the validator's so a client sees every problem at once.
-   */
-  public CompletableFuture<Submission> submit(
-      String tenant, ExecuteJob.Builder request, List<Violation> readProblems) {
-    return submit(tenant, request, readProblems, null, false);
-  }
-
-  /**
-   * As {@link #submit(String, ExecuteJob.Builder, List)}, with the client's Idempotency-Key (or
-   * null): a retried request with the same key gets the job the first one created, from any
-   * gateway, instead of a second job. The key identifies the job; a different body under the same
-   * key still answers with the original job.
+   *
+   * <p>With the client's Idempotency-Key (else null), a retried request with the same key gets the
+   * job the first one created, from any gateway, instead of a second job. The key identifies the
+   * job; a different body under the same key still answers with the original job. An {@code urgent}
+   * job has a client waiting for its result and is published without batching delay.
    */
   public CompletableFuture<Submission> submit(
       String tenant,
@@ -128,7 +145,8 @@ public final class Intake {
       // Backpressure: the backlog lives in Kafka, but one tenant may not fill it for everyone.
       return CompletableFuture.completedFuture(
           new Submission.Throttled(
-              "tenant '" + tenant + "' already has " + maxQueuedPerTenant + " jobs waiting", 5));
+              "tenant '" + tenant + "' already has " + maxQueuedPerTenant + " jobs waiting",
+              THROTTLED_RETRY_AFTER_SECONDS));
     }
     Runtime runtime = catalogue.resolve(draft.getLanguage(), draft.getVersion()).orElseThrow();
     // Pin the runtime the gateway resolved, so the worker runs what the client was told.
@@ -164,7 +182,7 @@ public final class Intake {
       sent = CompletableFuture.failedFuture(e);
     }
     // The producer's own timeouts end a send; this only guards against a send that never ends.
-    return sent.orTimeout(timeoutMs + 1000, TimeUnit.MILLISECONDS)
+    return sent.orTimeout(timeoutMs + SEND_GUARD_MS, TimeUnit.MILLISECONDS)
         .handle(
             (ok, error) -> {
               long elapsed = System.nanoTime() - start;
@@ -190,7 +208,7 @@ public final class Intake {
                           || cause instanceof org.apache.kafka.common.errors.TimeoutException
                       ? "the job queue did not accept the job in time"
                       : "the job queue refused the job";
-              return new Submission.Unavailable(reason, 1);
+              return new Submission.Unavailable(reason, PUBLISH_FAILED_RETRY_AFTER_SECONDS);
             });
   }
 

@@ -55,6 +55,18 @@ public final class KafkaJobPublisher implements JobPublisher {
 
   static final int MAX_BLOCK_MS = 250;
 
+  /** The longest pause between reconnects, so a broker that comes back is used within a second. */
+  private static final int RECONNECT_BACKOFF_MAX_MS = 1000;
+
+  /**
+   * Room in a Kafka request beyond the job's files: the other fields of ExecuteJob and the record's
+   * framing. The files themselves are at most the HTTP body (base64 decodes smaller).
+   */
+  private static final int REQUEST_OVERHEAD_BYTES = 64 * 1024;
+
+  /** How long close() lets in-flight sends finish; their HTTP requests are still waiting. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private final Producer<byte[], byte[]> producer;
   private final Producer<byte[], byte[]> urgentProducer;
   private final String jobsTopic;
@@ -69,10 +81,6 @@ public final class KafkaJobPublisher implements JobPublisher {
     // Fetch the topics' metadata now, off the caller's thread, so the first request does not pay
     // for it. Failure is fine: a send fetches it again.
     CompletableFuture.runAsync(this::warmUp);
-  }
-
-  KafkaJobPublisher(Producer<byte[], byte[]> producer, String jobsTopic, String eventsTopic) {
-    this(producer, producer, jobsTopic, eventsTopic);
   }
 
   KafkaJobPublisher(
@@ -106,11 +114,11 @@ public final class KafkaJobPublisher implements JobPublisher {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeout / 2, MAX_BLOCK_MS));
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout - 10);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
-    props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, RECONNECT_BACKOFF_MAX_MS);
     // A job may be as large as the HTTP body allows (files are base64-decoded, so smaller).
     props.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-        (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() + 65536));
+        (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() + REQUEST_OVERHEAD_BYTES));
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return props;
@@ -190,9 +198,9 @@ public final class KafkaJobPublisher implements JobPublisher {
   @PreDestroy
   public void close() {
     // Give in-flight sends a moment to finish; their HTTP requests are still waiting for them.
-    producer.close(Duration.ofSeconds(5));
+    producer.close(CLOSE_TIMEOUT);
     if (urgentProducer != producer) {
-      urgentProducer.close(Duration.ofSeconds(5));
+      urgentProducer.close(CLOSE_TIMEOUT);
     }
   }
 }
