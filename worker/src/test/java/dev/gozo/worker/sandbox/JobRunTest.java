@@ -207,6 +207,7 @@ class JobRunTest {
         run(
             job(BASH, LIMITS),
             p -> {
+              p.stdin().read(); // the job has arrived
               p.stderr("tar: short read\n");
               return 91; // launcher.sh's exit when it cannot unpack the job
             });
