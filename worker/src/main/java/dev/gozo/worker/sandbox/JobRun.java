@@ -101,11 +101,7 @@ final class JobRun {
               capture.compileStderrTruncated(),
               oom ? LimitHit.MEMORY : LimitHit.NONE);
       if (status != 0) {
-        return new Outcome.CompileError(
-            compile,
-            oom
-                ? "the compiler ran out of memory (limit " + job.compileLimits().memoryMb() + " MiB)"
-                : "compilation failed with exit code " + status);
+        return Verdicts.ofFailedCompile(compile, job.compileLimits());
       }
     }
     applyLimits(job.runLimits());
@@ -183,19 +179,7 @@ final class JobRun {
             capture.compileStdoutTruncated(),
             capture.compileStderrTruncated(),
             limit);
-    return switch (limit) {
-      case WALL_TIME -> new Outcome.TimeLimitExceeded(
-          compile, null,
-          "compilation exceeded the wall-clock limit of " + job.compileLimits().wallTimeMs() + " ms");
-      case CPU_TIME -> new Outcome.TimeLimitExceeded(
-          compile, null,
-          "compilation exceeded the CPU-time limit of " + job.compileLimits().cpuTimeMs() + " ms");
-      case MEMORY -> new Outcome.CompileError(
-          compile,
-          "the compiler ran out of memory (limit " + job.compileLimits().memoryMb() + " MiB)");
-      default -> new Outcome.InternalError(
-          "the sandbox ended during compilation: " + abbreviate(capture.setupNoise()));
-    };
+    return Verdicts.ofCompileCut(compile, job.compileLimits(), abbreviate(capture.setupNoise()));
   }
 
   /** Waits, checking limits, until {@code done} completes or a limit is crossed. */

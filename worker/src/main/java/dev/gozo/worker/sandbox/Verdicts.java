@@ -4,7 +4,8 @@ import dev.gozo.jobspec.EffectiveLimits;
 import dev.gozo.worker.sandbox.StepReport.LimitHit;
 
 /**
- * Turns a finished run step into the job's outcome. Verdicts come only from what the worker and
+ * Turns a finished step into the job's outcome: a compile step that failed or was cut short, or
+ * the run step. Verdicts come only from what the worker and
  * the kernel observed (our own limit kills, the OOM flag, the exit status), never from anything
  * the program printed.
  */
@@ -39,6 +40,36 @@ final class Verdicts {
       return new Outcome.RuntimeError(compile, run, "exited with code " + run.exitCode());
     }
     return new Outcome.Succeeded(compile, run, "exited with code 0");
+  }
+
+  /** A compile step that ended by itself with a status other than 0. */
+  static Outcome ofFailedCompile(StepReport compile, EffectiveLimits limits) {
+    return new Outcome.CompileError(
+        compile,
+        compile.limitHit() == LimitHit.MEMORY
+            ? compilerOutOfMemory(limits)
+            : "compilation failed with exit code " + compile.exitCode());
+  }
+
+  /**
+   * A compile step that ended without the launcher's "compiled" marker: a limit of ours, the OOM
+   * killer, or the sandbox died (DIAGNOSTICS: what it said before that).
+   */
+  static Outcome ofCompileCut(StepReport compile, EffectiveLimits limits, String diagnostics) {
+    return switch (compile.limitHit()) {
+      case WALL_TIME -> new Outcome.TimeLimitExceeded(
+          compile, null,
+          "compilation exceeded the wall-clock limit of " + limits.wallTimeMs() + " ms");
+      case CPU_TIME -> new Outcome.TimeLimitExceeded(
+          compile, null,
+          "compilation exceeded the CPU-time limit of " + limits.cpuTimeMs() + " ms");
+      case MEMORY -> new Outcome.CompileError(compile, compilerOutOfMemory(limits));
+      default -> new Outcome.InternalError("the sandbox ended during compilation: " + diagnostics);
+    };
+  }
+
+  private static String compilerOutOfMemory(EffectiveLimits limits) {
+    return "the compiler ran out of memory (limit " + limits.memoryMb() + " MiB)";
   }
 
   static LimitHit limitFor(boolean oomKilled, LimitHit observed) {

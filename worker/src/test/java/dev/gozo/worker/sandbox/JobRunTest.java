@@ -102,6 +102,36 @@ class JobRunTest {
   }
 
   @Test
+  void shouldStopACompilerThatRunsPastItsWallTime() {
+    EffectiveLimits compile = new EffectiveLimits(200, 5_000, 256, 64, 1_000);
+
+    Outcome outcome = run(job(C, compile, LIMITS), new FakeLauncher(sleepsForever(), p -> 0));
+
+    assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
+    Outcome.TimeLimitExceeded tle = (Outcome.TimeLimitExceeded) outcome;
+    assertThat(tle.run()).isNull();
+    assertThat(tle.compile().limitHit()).isEqualTo(LimitHit.WALL_TIME);
+    assertThat(tle.message()).isEqualTo("compilation exceeded the wall-clock limit of 200 ms");
+  }
+
+  @Test
+  void shouldReportACompilerKilledForMemoryAsACompileError() {
+    Outcome outcome =
+        run(
+            job(C, LIMITS),
+            new FakeLauncher(
+                p -> {
+                  meter.oomKilled.set(true);
+                  return 128 + 9;
+                },
+                p -> 0));
+
+    assertThat(outcome).isInstanceOf(Outcome.CompileError.class);
+    assertThat(((Outcome.CompileError) outcome).message())
+        .isEqualTo("the compiler ran out of memory (limit 256 MiB)");
+  }
+
+  @Test
   void shouldRunACompiledProgramWithTheRunLimitsAfterItCompiled() {
     EffectiveLimits compile = new EffectiveLimits(5_000, 5_000, 512, 128, 1_000);
     AtomicReference<Long> memoryWhileRunning = new AtomicReference<>();
