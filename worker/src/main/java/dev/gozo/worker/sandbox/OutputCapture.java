@@ -125,7 +125,7 @@ final class OutputCapture {
    */
   synchronized void streamsEnded() {
     for (StreamState stream : new StreamState[] {stdout, stderr}) {
-      if (!stream.finished && stream.matched > 0) {
+      if (!stream.finished() && stream.matched > 0) {
         emit(stream, markerPrefix, 0, stream.matched);
         stream.matched = 0;
       }
@@ -133,7 +133,7 @@ final class OutputCapture {
   }
 
   private void accept(StreamState stream, byte[] data) {
-    if (stream.finished) {
+    if (stream.finished()) {
       // The program exited: late output of leftover processes is dropped; only the launcher's
       // "clean" marker still means something.
       for (byte value : data) {
@@ -142,8 +142,8 @@ final class OutputCapture {
       return;
     }
     int runStart = -1;
-    for (int i = 0; i < data.length && !stream.finished; i++) {
-      if (!stream.running) {
+    for (int i = 0; i < data.length && !stream.finished(); i++) {
+      if (stream.phase != Phase.RUNNING) {
         scan(stream, data[i]);
         continue;
       }
@@ -160,7 +160,7 @@ final class OutputCapture {
       }
       scan(stream, data[i]);
     }
-    if (runStart >= 0 && !stream.finished) {
+    if (runStart >= 0 && !stream.finished()) {
       appendRun(stream, data, runStart, data.length - runStart);
     }
   }
@@ -209,10 +209,10 @@ final class OutputCapture {
   }
 
   private void emit(StreamState stream, byte[] data, int offset, int length) {
-    if (stream.finished) {
+    if (stream.finished()) {
       return;
     }
-    if (stream.running) {
+    if (stream.phase == Phase.RUNNING) {
       appendRun(stream, data, offset, length);
     } else {
       stream.compile.append(data, offset, length);
@@ -220,16 +220,16 @@ final class OutputCapture {
   }
 
   private void onEvent(StreamState stream, String event) {
-    if (stream.finished) {
+    if (stream.finished()) {
       if (event.equals("clean")) {
-        stream.cleanSeen = true;
-        if (stdout.cleanSeen && stderr.cleanSeen) {
+        stream.phase = Phase.CLEAN;
+        if (stdout.phase == Phase.CLEAN && stderr.phase == Phase.CLEAN) {
           cleaned.complete(null);
         }
       }
       return;
     }
-    if (stream.running && !event.startsWith("exit:")) {
+    if (stream.phase == Phase.RUNNING && !event.startsWith("exit:")) {
       // Not an event of the run phase: it was the program's output all along.
       byte[] text = (event + "\n").getBytes(StandardCharsets.ISO_8859_1);
       appendRun(stream, markerPrefix, 0, markerPrefix.length);
@@ -237,7 +237,7 @@ final class OutputCapture {
       return;
     }
     if (event.equals("ready")) {
-      stream.running = true;
+      stream.phase = Phase.RUNNING;
       // The program starts right after the launcher wrote this; the first stream to bring it
       // starts the clock (the other may be delayed behind a frame of the program's output).
       if (!ready.isDone()) {
@@ -245,20 +245,20 @@ final class OutputCapture {
       }
       ready.complete(null);
     } else if (event.startsWith("exit:")) {
-      stream.finished = true;
+      stream.phase = Phase.FINISHED;
       if (stream == stdout) {
         exitStatus = parseStatus(event.substring("exit:".length()));
       }
-      if (stdout.finished && stderr.finished) {
+      if (stdout.finished() && stderr.finished()) {
         exited.complete(exitStatus);
       }
     } else if (event.startsWith("compiled:")) {
-      stream.compiledSeen = true;
+      stream.phase = Phase.COMPILED;
       if (stream == stdout) {
         compileStatus = parseStatus(event.substring("compiled:".length()));
       }
       // Both streams must have passed the marker, or the compiler's last words could be missing.
-      if (stdout.compiledSeen && stderr.compiledSeen) {
+      if (stdout.pastCompiled() && stderr.pastCompiled()) {
         compiled.complete(compileStatus);
       }
     }
@@ -272,20 +272,45 @@ final class OutputCapture {
     }
   }
 
+  /**
+   * Where one stream is in the launcher's protocol; it only moves forward, one marker at a time.
+   * Before RUNNING, bytes are setup and compiler output; in RUNNING they are the program's; from
+   * FINISHED on they are dropped and only the "clean" marker counts.
+   */
+  enum Phase {
+    /** Before any marker: the launcher unpacks the job, the compiler runs. */
+    SETUP,
+    /** Past "compiled:N"; waiting for the worker's "run". */
+    COMPILED,
+    /** Past "ready": the program's output. */
+    RUNNING,
+    /** Past "exit:N": the program exited. */
+    FINISHED,
+    /** Past "clean": the launcher scrubbed the container for the next job (recycling). */
+    CLEAN
+  }
+
   private static final class StreamState {
     final CappedBuffer compile;
     final CappedBuffer run;
     final StringBuilder event = new StringBuilder();
+    // The marker parser: bytes of the marker prefix matched so far, and whether the event text
+    // after a whole prefix is being read.
     int matched;
     boolean inEvent;
-    boolean running;
-    boolean finished;
-    boolean compiledSeen;
-    boolean cleanSeen;
+    Phase phase = Phase.SETUP;
 
     StreamState(long compileLimit, long runLimit) {
       this.compile = new CappedBuffer(compileLimit);
       this.run = new CappedBuffer(runLimit);
+    }
+
+    boolean finished() {
+      return phase.compareTo(Phase.FINISHED) >= 0;
+    }
+
+    boolean pastCompiled() {
+      return phase.compareTo(Phase.COMPILED) >= 0;
     }
   }
 }
