@@ -14,6 +14,8 @@
 #   GOZO_RESULTS_RETENTION_MS how long gozo.results keeps a result (7 days)
 #   GOZO_EVENTS_RETENTION_MS  how long gozo.events keeps an event (1 day)
 #   GOZO_SHARE_GROUP          the workers' share group (gozo-workers)
+#                             (these three are read by InitTopics; their defaults, like the
+#                             topics' names and partitions, live in topics/.../Topics.java)
 #   GOZO_REBUILD=1            rebuild images even when they are up to date
 #   GOZO_KEEP_CONTAINERS=1    do not remove containers labelled dev.gozo.owner on exit
 #   GOZO_STATE_DIR            pid files, logs, generated keys and a started broker's data
@@ -34,9 +36,6 @@ GOZO_BUILD_HASH_LABEL="dev.gozo.build-hash"
 GOZO_OWNER_LABEL="dev.gozo.owner"
 
 : "${GOZO_DEBIAN_MIRROR:=http://deb.debian.org/debian}"
-: "${GOZO_SHARE_GROUP:=gozo-workers}"
-: "${GOZO_RESULTS_RETENTION_MS:=604800000}"
-: "${GOZO_EVENTS_RETENTION_MS:=86400000}"
 
 # JVM options of the gateway and the workers (scripts/run, and the bench's own gateway).
 # Sized so each process stays under 300 MB of RSS under load (docs/benchmarks.md, "Memory"):
@@ -476,13 +475,17 @@ gozo_kafka_classpath() {
 }
 
 # gozo_kafka_tool CLASS ARGS...: runs one of Kafka's command-line tools from the jars.
-gozo_kafka_tool() {
-  local class=$1 cp
-  shift
+gozo_kafka_tool() { gozo_kafka_java "" "$@"; }
+
+# gozo_kafka_java EXTRA_CP CLASS ARGS...: runs CLASS with the Kafka jars, and EXTRA_CP before
+# them when not empty, on the class path.
+gozo_kafka_java() {
+  local extra=$1 class=$2 cp
+  shift 2
   cp=$(gozo_kafka_classpath)
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dlog4j2.configurationFile="$GOZO_ROOT/deploy/kafka/tools-log4j2.properties" \
-    -cp "$cp" "$class" "$@"
+    -cp "${extra:+$extra:}$cp" "$class" "$@"
 }
 
 # gozo_kafka_write_config DATA_DIR PORT CTRL_PORT: DATA_DIR/server.properties for a
@@ -602,26 +605,34 @@ gozo_start_kafka() {
 gozo_stop_kafka() { gozo_stop_process "${1:-kafka}" 30; }
 
 # gozo_create_topics BOOTSTRAP: the topics GozoLite uses, and the workers' share group
-# config. Safe to run again: existing topics are kept, their configs are (re)applied.
+# settings, as topics/.../Topics.java defines them (dev.gozo.topics.InitTopics). Safe to run
+# again: existing topics are kept, their configs and the group's settings are (re)applied.
 gozo_create_topics() {
-  local bootstrap=$1 started
+  local bootstrap=$1 started jar log="$GOZO_LOG_DIR/init-topics.log"
   started=$(gozo_now)
-  gozo_say "kafka: creating topics on $bootstrap"
-  gozo_kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
-    --create --if-not-exists --topic gozo.jobs --partitions 6 --replication-factor 1 >/dev/null
-  gozo_kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
-    --create --if-not-exists --topic gozo.events --partitions 6 --replication-factor 1 \
-    --config "retention.ms=$GOZO_EVENTS_RETENTION_MS" >/dev/null
-  # compact keeps the latest result per job id; delete drops results older than the
-  # retention (compact alone would ignore retention.ms and keep every job forever).
-  gozo_kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
-    --create --if-not-exists --topic gozo.results --partitions 6 --replication-factor 1 \
-    --config cleanup.policy=compact,delete --config "retention.ms=$GOZO_RESULTS_RETENTION_MS" >/dev/null
-  gozo_say "kafka: share group $GOZO_SHARE_GROUP starts at the earliest offset"
-  gozo_kafka_tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$bootstrap" \
-    --entity-type groups --entity-name "$GOZO_SHARE_GROUP" \
-    --alter --add-config share.auto.offset.reset=earliest >/dev/null
-  gozo_say "kafka: topics gozo.jobs, gozo.events, gozo.results ready in $(($(gozo_now) - started))s"
+  jar=$(gozo_topics_jar)
+  gozo_say "kafka: creating topics on $bootstrap (InitTopics)"
+  if ! gozo_kafka_java "$jar" dev.gozo.topics.InitTopics "$bootstrap" >"$log" 2>&1; then
+    gozo_tail_log "$log"
+    gozo_die "could not create the topics on $bootstrap"
+  fi
+  sed 's/^/    /' "$log"
+  gozo_say "kafka: topics ready in $(($(gozo_now) - started))s"
+}
+
+# gozo_topics_jar: prints the path of topics/target/topics.jar (InitTopics), building it (and
+# the protocol module it depends on) first when it is missing or older than its sources.
+gozo_topics_jar() {
+  local jar="$GOZO_ROOT/topics/target/topics.jar" log="$GOZO_LOG_DIR/build-topics.log"
+  if [[ ! -f $jar ]] || [[ -n $(find "$GOZO_ROOT/topics/src/main" "$GOZO_ROOT/topics/pom.xml" \
+    -newer "$jar" -print -quit) ]]; then
+    gozo_say "java: building topics/target/topics.jar (log: ${log#"$GOZO_ROOT"/})" >&2
+    if ! (cd "$GOZO_ROOT" && mvn -B -q -DskipTests -pl topics -am package) >"$log" 2>&1; then
+      gozo_tail_log "$log" 60 >&2
+      gozo_die "the topics module did not build"
+    fi
+  fi
+  printf '%s\n' "$jar"
 }
 
 # --- java modules ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.gozo.gateway;
 
+import dev.gozo.topics.Topics;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
@@ -35,9 +36,9 @@ public record GatewayConfig(
     @Bindable(defaultValue = "") String apiKeys,
     @Bindable(defaultValue = "127.0.0.1:9092") String kafkaBootstrap,
     @Bindable(defaultValue = "") String catalogue,
-    @Bindable(defaultValue = "gozo.jobs") String topicJobs,
-    @Bindable(defaultValue = "gozo.events") String topicEvents,
-    @Bindable(defaultValue = "gozo.results") String topicResults,
+    @Bindable(defaultValue = Topics.JOBS) String topicJobs,
+    @Bindable(defaultValue = Topics.EVENTS) String topicEvents,
+    @Bindable(defaultValue = Topics.RESULTS) String topicResults,
     @Bindable(defaultValue = "30000") long waitTimeoutMs,
     @Bindable(defaultValue = "120000") long maxWaitTimeoutMs,
     @Bindable(defaultValue = "8388608") long maxBodyBytes,

@@ -1,4 +1,4 @@
-package dev.gozo.jobspec;
+package dev.gozo.topics;
 
 import java.time.Duration;
 import java.util.List;

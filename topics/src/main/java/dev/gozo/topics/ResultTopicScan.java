@@ -1,4 +1,4 @@
-package dev.gozo.jobspec;
+package dev.gozo.topics;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gozo.protocol.v1.JobCompleted;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.gozo.protocol.v1.ExecuteJob;
-import dev.gozo.jobspec.ResultSearch;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobStatus;
 import dev.gozo.protocol.v1.SourceFile;
+import dev.gozo.topics.ResultSearch;
 import dev.gozo.worker.results.ResultLookup;
 import dev.gozo.worker.results.ResultPublisher;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.gozo.gateway.results;
 
 import dev.gozo.gateway.jobs.JobStateStore;
-import dev.gozo.jobspec.ResultSearch;
+import dev.gozo.topics.ResultSearch;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -3,7 +3,7 @@ package dev.gozo.gateway.fakes;
 import dev.gozo.gateway.TestGateway;
 import dev.gozo.gateway.results.KafkaResultArchive;
 import dev.gozo.gateway.results.ResultArchive;
-import dev.gozo.jobspec.ResultSearch;
+import dev.gozo.topics.ResultSearch;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;

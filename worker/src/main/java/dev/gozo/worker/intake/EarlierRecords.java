@@ -1,6 +1,6 @@
 package dev.gozo.worker.intake;
 
-import dev.gozo.jobspec.KeyScan;
+import dev.gozo.topics.KeyScan;
 
 /** Where an earlier record of the same job id in the jobs topic can be looked for. */
 @FunctionalInterface

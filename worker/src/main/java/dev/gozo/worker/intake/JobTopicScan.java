@@ -1,6 +1,6 @@
 package dev.gozo.worker.intake;
 
-import dev.gozo.jobspec.KeyScan;
+import dev.gozo.topics.KeyScan;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package dev.gozo.worker.results;
 
-import dev.gozo.jobspec.ResultSearch;
+import dev.gozo.topics.ResultSearch;
 
 /** Where a job's already published result can be looked up. */
 @FunctionalInterface

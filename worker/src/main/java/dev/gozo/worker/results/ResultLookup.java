@@ -1,7 +1,7 @@
 package dev.gozo.worker.results;
 
-import dev.gozo.jobspec.ResultSearch;
-import dev.gozo.jobspec.ResultTopicScan;
+import dev.gozo.topics.ResultSearch;
+import dev.gozo.topics.ResultTopicScan;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;

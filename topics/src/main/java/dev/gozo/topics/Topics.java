@@ -1,0 +1,124 @@
+package dev.gozo.topics;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GozoLite's Kafka topics and the workers' share group, defined once: the gateway's and the
+ * worker's defaults, the command scripts/ runs to create them ({@link InitTopics}) and the test
+ * fixtures all read them from here, so a partition count or a retention cannot differ between
+ * what is deployed and what is tested.
+ *
+ * <p>An instance names one set of topics: {@link #DEFAULT} the production ones, {@link
+ * #withPrefix} a set of its own (each integration-test class gets one, so tests never see each
+ * other's records).
+ *
+ * @param jobs where the gateway publishes jobs ({@code ExecuteJob}, keyed by job id)
+ * @param events where queued and started events go ({@code JobEvent})
+ * @param results where workers publish final results ({@code JobCompleted}); compacted
+ * @param shareGroup the share group the workers take jobs in
+ */
+public record Topics(String jobs, String events, String results, String shareGroup) {
+
+  // Compile-time constants, so that configuration annotations can name them as defaults.
+  public static final String JOBS = "gozo.jobs";
+  public static final String EVENTS = "gozo.events";
+  public static final String RESULTS = "gozo.results";
+  public static final String SHARE_GROUP = "gozo-workers";
+
+  /** What the production names start with: PREFIX.jobs, PREFIX.events, PREFIX.results. */
+  public static final String DEFAULT_PREFIX = "gozo";
+
+  /** Partitions of each topic: the most jobs one worker slot per partition can take at once. */
+  public static final int PARTITIONS = 6;
+
+  /** One broker in every deployment GozoLite ships (docs/deploy.md). */
+  public static final short REPLICATION_FACTOR = 1;
+
+  /** Events only serve a gateway catching up after a restart: a day is plenty. */
+  public static final Duration EVENTS_RETENTION = Duration.ofDays(1);
+
+  /** How long a finished job's result stays readable by id (GET after the in-memory store). */
+  public static final Duration RESULTS_RETENTION = Duration.ofDays(7);
+
+  /**
+   * How long a delivered job stays locked to its worker (the worker's GOZO_LOCK_DURATION_MS):
+   * longer than the longest job, since the lock is not renewed (docs/adr/0002), and within the
+   * broker's group.share.min/max.record.lock.duration.ms (3 s .. 300 s in scripts/ and deploy/).
+   */
+  public static final Duration LOCK_DURATION = Duration.ofSeconds(90);
+
+  /** The share-group setting that makes a new group start at the earliest offset. */
+  public static final String AUTO_OFFSET_RESET = "share.auto.offset.reset";
+
+  /** The share-group setting for {@link #LOCK_DURATION}. */
+  public static final String RECORD_LOCK_DURATION_MS = "share.record.lock.duration.ms";
+
+  public static final Topics DEFAULT = new Topics(JOBS, EVENTS, RESULTS, SHARE_GROUP);
+
+  /** PREFIX.jobs, PREFIX.events, PREFIX.results and the share group PREFIX-workers. */
+  public static Topics withPrefix(String prefix) {
+    return new Topics(prefix + ".jobs", prefix + ".events", prefix + ".results", prefix + "-workers");
+  }
+
+  /** The same topics with another share group. */
+  public Topics withShareGroup(String group) {
+    return new Topics(jobs, events, results, group);
+  }
+
+  public List<String> names() {
+    return List.of(jobs, events, results);
+  }
+
+  /** The topics with the default retentions. */
+  public List<TopicSpec> specs() {
+    return specs(EVENTS_RETENTION, RESULTS_RETENTION);
+  }
+
+  /** The topics, their partitions and configs. */
+  public List<TopicSpec> specs(Duration eventsRetention, Duration resultsRetention) {
+    return List.of(
+        new TopicSpec(jobs, PARTITIONS, Map.of()),
+        new TopicSpec(
+            events, PARTITIONS, Map.of("retention.ms", Long.toString(eventsRetention.toMillis()))),
+        // compact keeps the latest result per job id; delete drops results older than the
+        // retention (compact alone would ignore retention.ms and keep every job forever).
+        new TopicSpec(
+            results,
+            PARTITIONS,
+            Map.of(
+                "cleanup.policy",
+                "compact,delete",
+                "retention.ms",
+                Long.toString(resultsRetention.toMillis()))));
+  }
+
+  /**
+   * What the workers' share group must be set to: a new group starts at the earliest offset (jobs
+   * published before the first worker started are not skipped), and a delivered job stays locked
+   * to its worker for {@code lockDuration}.
+   */
+  public static Map<String, String> shareGroupSettings(Duration lockDuration) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put(AUTO_OFFSET_RESET, "earliest");
+    settings.put(RECORD_LOCK_DURATION_MS, Long.toString(lockDuration.toMillis()));
+    return settings;
+  }
+
+  /** One topic as it must exist on the broker. */
+  public record TopicSpec(String name, int partitions, Map<String, String> configs) {
+
+    public TopicSpec {
+      configs = Map.copyOf(configs);
+    }
+
+    /** This topic with one more config (a test that needs a smaller record limit, say). */
+    public TopicSpec withConfig(String key, String value) {
+      Map<String, String> more = new LinkedHashMap<>(configs);
+      more.put(key, value);
+      return new TopicSpec(name, partitions, more);
+    }
+  }
+}
