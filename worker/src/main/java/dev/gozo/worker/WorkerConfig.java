@@ -1,12 +1,14 @@
 package dev.gozo.worker;
 
 import dev.gozo.protocol.v1.Runtime;
+import dev.gozo.topics.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The worker's settings, read once from the environment. Every field has a documented default
@@ -85,31 +87,37 @@ public record WorkerConfig(
   /** A reserve larger than this is a typo, not a plan: each idle container costs ~4 MB. */
   public static final int MAX_RESERVE = 256;
 
+  /**
+   * Binds the environment to a config and validates it. A value that is not a number where one is
+   * expected, or that is out of range, fails here with the variable's name and the bad value, so
+   * the worker refuses to start instead of failing later.
+   */
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
+    Variables vars = new Variables(env);
     return new WorkerConfig(
-        env.getOrDefault("GOZO_WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
-        env.getOrDefault("GOZO_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-        env.getOrDefault("GOZO_TOPIC_JOBS", "gozo.jobs"),
-        env.getOrDefault("GOZO_TOPIC_EVENTS", "gozo.events"),
-        env.getOrDefault("GOZO_TOPIC_RESULTS", "gozo.results"),
-        env.getOrDefault("GOZO_SHARE_GROUP", "gozo-workers"),
-        Integer.parseInt(env.getOrDefault("GOZO_WORKER_CONCURRENCY", "4")),
-        Integer.parseInt(env.getOrDefault("GOZO_MAX_ATTEMPTS", "3")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_SHUTDOWN_GRACE_MS", "30000"))),
-        env.getOrDefault("GOZO_CATALOGUE", ""),
-        env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"),
-        Integer.parseInt(env.getOrDefault("GOZO_WARM_PER_RUNTIME", "1")),
-        env.getOrDefault("GOZO_CONTAINER_RUNTIME", ""),
-        Double.parseDouble(env.getOrDefault("GOZO_SANDBOX_CPUS", "1.0")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_LOCK_DURATION_MS", "90000"))),
-        env.getOrDefault("GOZO_WARM_LANGUAGES", DEFAULT_WARM_LANGUAGES),
-        env.getOrDefault("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"),
-        env.getOrDefault("GOZO_RECYCLE_TENANTS", ""),
-        Integer.parseInt(env.getOrDefault("GOZO_RECYCLE_MAX_JOBS", "50")),
-        Integer.parseInt(env.getOrDefault("GOZO_HEALTH_PORT", "8081")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_DUPLICATE_WINDOW_MS", "600000"))),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_OWNER_LEASE_TTL_MS", "60000"))),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("GOZO_ORPHAN_STALE_AFTER_MS", "900000"))))
+            vars.text("GOZO_WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8)),
+            vars.text("GOZO_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+            vars.text("GOZO_TOPIC_JOBS", Topics.JOBS),
+            vars.text("GOZO_TOPIC_EVENTS", Topics.EVENTS),
+            vars.text("GOZO_TOPIC_RESULTS", Topics.RESULTS),
+            vars.text("GOZO_SHARE_GROUP", Topics.SHARE_GROUP),
+            vars.integer("GOZO_WORKER_CONCURRENCY", 4),
+            vars.integer("GOZO_MAX_ATTEMPTS", 3),
+            vars.millis("GOZO_SHUTDOWN_GRACE_MS", Duration.ofSeconds(30)),
+            vars.text("GOZO_CATALOGUE", ""),
+            vars.text("DOCKER_HOST", "unix:///var/run/docker.sock"),
+            vars.integer("GOZO_WARM_PER_RUNTIME", 1),
+            vars.text("GOZO_CONTAINER_RUNTIME", ""),
+            vars.decimal("GOZO_SANDBOX_CPUS", 1.0),
+            vars.millis("GOZO_LOCK_DURATION_MS", Topics.LOCK_DURATION),
+            vars.text("GOZO_WARM_LANGUAGES", DEFAULT_WARM_LANGUAGES),
+            vars.text("GOZO_CGROUP_ROOT", "/sys/fs/cgroup"),
+            vars.text("GOZO_RECYCLE_TENANTS", ""),
+            vars.integer("GOZO_RECYCLE_MAX_JOBS", 50),
+            vars.integer("GOZO_HEALTH_PORT", 8081),
+            vars.millis("GOZO_DUPLICATE_WINDOW_MS", Duration.ofMinutes(10)),
+            vars.millis("GOZO_OWNER_LEASE_TTL_MS", Duration.ofMinutes(1)),
+            vars.millis("GOZO_ORPHAN_STALE_AFTER_MS", Duration.ofMinutes(15)))
         .validate();
   }
 
@@ -178,6 +186,43 @@ public record WorkerConfig(
   private static void require(boolean condition, String message) {
     if (!condition) {
       throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** The environment, read variable by variable; every parse error names the variable. */
+  private record Variables(Map<String, String> env) {
+
+    String text(String name, String fallback) {
+      return env.getOrDefault(name, fallback);
+    }
+
+    int integer(String name, int fallback) {
+      return parse(name, fallback, Integer::parseInt, "a whole number");
+    }
+
+    double decimal(String name, double fallback) {
+      return parse(name, fallback, Double::parseDouble, "a number");
+    }
+
+    Duration millis(String name, Duration fallback) {
+      return parse(
+          name,
+          fallback,
+          value -> Duration.ofMillis(Long.parseLong(value)),
+          "a whole number of milliseconds");
+    }
+
+    private <T> T parse(String name, T fallback, Function<String, T> parser, String expected) {
+      String value = env.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        return parser.apply(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            name + " must be " + expected + ", not '" + value + "'", e);
+      }
     }
   }
 }

@@ -4,16 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gozo.jobspec.RuntimeCatalogue;
+import dev.gozo.topics.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkerConfigTest {
 
+  /** Every variable read as a number; a bad value must be refused naming the variable. */
+  private static final List<String> NUMERIC_VARIABLES =
+      List.of(
+          "GOZO_WORKER_CONCURRENCY",
+          "GOZO_MAX_ATTEMPTS",
+          "GOZO_SHUTDOWN_GRACE_MS",
+          "GOZO_WARM_PER_RUNTIME",
+          "GOZO_SANDBOX_CPUS",
+          "GOZO_LOCK_DURATION_MS",
+          "GOZO_RECYCLE_MAX_JOBS",
+          "GOZO_HEALTH_PORT",
+          "GOZO_DUPLICATE_WINDOW_MS",
+          "GOZO_OWNER_LEASE_TTL_MS",
+          "GOZO_ORPHAN_STALE_AFTER_MS");
+
   @Test
   void shouldPinTheDefaults() {
     WorkerConfig config = WorkerConfig.fromEnvironment(Map.of("GOZO_WORKER_ID", "w1"));
 
+    assertThat(WorkerConfig.fromEnvironment(Map.of()).workerId()).matches("worker-[0-9a-f]{8}");
+    assertThat(config.workerId()).isEqualTo("w1");
     assertThat(config.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
     assertThat(config.jobsTopic()).isEqualTo("gozo.jobs");
     assertThat(config.eventsTopic()).isEqualTo("gozo.events");
@@ -37,6 +56,32 @@ class WorkerConfigTest {
     assertThat(config.recycleMaxJobs()).isEqualTo(50);
     assertThat(config.ownerLeaseTtl()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.orphanStaleAfter()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.catalogue()).as("blank: the bundled catalogue").isEmpty();
+    assertThat(config.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+    assertThat(config.recycleTenants()).isEmpty();
+    assertThat(config.healthPort()).isEqualTo(8081);
+    assertThat(config.duplicateWindow()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void shouldTakeTheTopicDefaultsFromTheOneDefinition() {
+    WorkerConfig config = WorkerConfig.fromEnvironment(Map.of());
+
+    assertThat(List.of(config.jobsTopic(), config.eventsTopic(), config.resultsTopic()))
+        .isEqualTo(Topics.DEFAULT.names());
+    assertThat(config.shareGroup()).isEqualTo(Topics.DEFAULT.shareGroup());
+    assertThat(config.lockDuration()).isEqualTo(Topics.LOCK_DURATION);
+  }
+
+  @Test
+  void shouldNameTheVariableAndTheValueWhenANumberDoesNotParse() {
+    for (String variable : NUMERIC_VARIABLES) {
+      assertThatThrownBy(() -> WorkerConfig.fromEnvironment(Map.of(variable, "12x")))
+          .as(variable)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(variable)
+          .hasMessageContaining("'12x'");
+    }
   }
 
   @Test
