@@ -12,18 +12,15 @@ import dev.gozo.protocol.v1.JobStarted;
 import dev.gozo.protocol.v1.JobStatus;
 import dev.gozo.protocol.v1.LimitKind;
 import dev.gozo.protocol.v1.StepResult;
+import dev.gozo.testsupport.TestKafka;
+import dev.gozo.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,19 +32,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The real broker named by GOZO_TEST_KAFKA_BOOTSTRAP (started by scripts/test, or by hand), with
- * topics of its own: each fixture creates uniquely named jobs/events/results topics and deletes
- * them at the end, so tests never see each other's records, nor a real worker's.
+ * The test JVM's one real broker ({@link TestKafka}: GOZO_TEST_KAFKA_BOOTSTRAP, or a container),
+ * with topics of its own: each fixture creates uniquely named jobs/events/results topics as {@link
+ * Topics} defines them and deletes them at the end, so tests never see each other's records, nor a
+ * real worker's.
  */
 public final class KafkaFixture implements AutoCloseable {
 
-  public static final String BOOTSTRAP_VARIABLE = "GOZO_TEST_KAFKA_BOOTSTRAP";
+  public static final String BOOTSTRAP_VARIABLE = TestKafka.BOOTSTRAP_VARIABLE;
 
   public final String bootstrap;
   public final String jobsTopic;
   public final String eventsTopic;
   public final String resultsTopic;
-  private final Admin admin;
+  private final Topics topics;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> jobs;
   private final KafkaConsumer<byte[], byte[]> events;
@@ -56,28 +54,19 @@ public final class KafkaFixture implements AutoCloseable {
 
   public KafkaFixture() {
     this.bootstrap = bootstrap();
-    String prefix = "gozo-it-" + UUID.randomUUID().toString().substring(0, 8);
-    this.jobsTopic = prefix + ".jobs";
-    this.eventsTopic = prefix + ".events";
-    this.resultsTopic = prefix + ".results";
-    Properties adminProps = new Properties();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    this.admin = Admin.create(adminProps);
-    createTopics();
+    // 1 MiB per record on the jobs topic, so a test can make Kafka refuse a job as too large.
+    this.topics = TestKafka.freshTopics("gozo-it", Map.of("jobs", Map.of("max.message.bytes", "1048588")));
+    this.jobsTopic = topics.jobs();
+    this.eventsTopic = topics.events();
+    this.resultsTopic = topics.results();
     this.producer = new KafkaProducer<>(producerProps(bootstrap));
     this.jobs = consumerFor(jobsTopic);
     this.events = consumerFor(eventsTopic);
   }
 
-  /** The broker address; fails (rather than skips) when the variable is missing. */
+  /** The broker address (started on first use); it is always on this machine. */
   public static String bootstrap() {
-    String bootstrap = System.getenv(BOOTSTRAP_VARIABLE);
-    assertThat(bootstrap)
-        .as(
-            BOOTSTRAP_VARIABLE
-                + " must name a Kafka broker for the integration tests (scripts/test starts one);"
-                + " run with -DskipITs to skip them")
-        .isNotBlank();
+    String bootstrap = TestKafka.bootstrap();
     for (String server : bootstrap.split(",")) {
       assertThat(server.trim())
           .as("integration tests only talk to this machine")
@@ -197,20 +186,6 @@ public final class KafkaFixture implements AutoCloseable {
     }
   }
 
-  private void createTopics() {
-    List<NewTopic> topics =
-        List.of(
-            // 1 MiB per record, so a test can make Kafka refuse a job as too large.
-            new NewTopic(jobsTopic, 3, (short) 1).configs(Map.of("max.message.bytes", "1048588")),
-            new NewTopic(eventsTopic, 3, (short) 1),
-            new NewTopic(resultsTopic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-    try {
-      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not create test topics on " + bootstrap, e);
-    }
-  }
-
   private KafkaConsumer<byte[], byte[]> consumerFor(String topic) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -244,17 +219,7 @@ public final class KafkaFixture implements AutoCloseable {
       events.close();
     }
     producer.close(Duration.ofSeconds(5));
-    try {
-      admin
-          .deleteTopics(List.of(jobsTopic, eventsTopic, resultsTopic))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      // Leftover topics only cost disk on a test broker; the test result stands.
-    } finally {
-      admin.close(Duration.ofSeconds(5));
-    }
+    // Leftover topics only cost disk on a test broker; the test result stands.
+    TestKafka.delete(topics);
   }
 }

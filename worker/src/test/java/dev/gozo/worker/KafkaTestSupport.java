@@ -1,5 +1,7 @@
 package dev.gozo.worker;
 
+import dev.gozo.testsupport.TestKafka;
+import dev.gozo.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,56 +17,35 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A real broker for integration tests: scripts/test starts one and exports its address as
- * GOZO_TEST_KAFKA_BOOTSTRAP. Each test class gets its own topics and share group, so classes
+ * A real broker for integration tests, the test JVM's one {@link TestKafka}. Each test class gets
+ * its own topics and share group, as {@link dev.gozo.topics.Topics} defines them, so classes
  * cannot see each other's jobs.
  */
 public final class KafkaTestSupport implements AutoCloseable {
 
   public final String bootstrap;
-  public final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
-  public final String jobs = prefix + ".jobs";
-  public final String events = prefix + ".events";
-  public final String results = prefix + ".results";
-  public final String group = prefix + "-workers";
-  private final Admin admin;
+  public final String prefix;
+  public final String jobs;
+  public final String events;
+  public final String results;
+  public final String group;
+  private final Topics topics;
   private final KafkaProducer<String, byte[]> producer;
 
   public KafkaTestSupport() throws Exception {
-    bootstrap = System.getenv("GOZO_TEST_KAFKA_BOOTSTRAP");
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalStateException(
-          "GOZO_TEST_KAFKA_BOOTSTRAP is not set: run the tests through ./scripts/test");
-    }
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    admin = Admin.create(props);
-    admin
-        .createTopics(
-            List.of(
-                new NewTopic(jobs, 3, (short) 1),
-                new NewTopic(events, 3, (short) 1),
-                new NewTopic(results, 3, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact"))))
-        .all()
-        .get();
-    admin
-        .incrementalAlterConfigs(
-            Map.of(
-                new ConfigResource(ConfigResource.Type.GROUP, group),
-                List.of(
-                    new AlterConfigOp(
-                        new ConfigEntry("share.auto.offset.reset", "earliest"),
-                        AlterConfigOp.OpType.SET))))
-        .all()
-        .get();
+    bootstrap = TestKafka.bootstrap();
+    topics = TestKafka.freshTopics("it", Map.of());
+    prefix = topics.jobs().substring(0, topics.jobs().length() - ".jobs".length());
+    jobs = topics.jobs();
+    events = topics.events();
+    results = topics.results();
+    group = topics.shareGroup();
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -170,7 +146,6 @@ public final class KafkaTestSupport implements AutoCloseable {
   @Override
   public void close() throws Exception {
     producer.close();
-    admin.deleteTopics(List.of(jobs, events, results)).all().get();
-    admin.close();
+    TestKafka.delete(topics);
   }
 }
