@@ -38,6 +38,30 @@ class ProcessAbuseIT {
     harness.close();
   }
 
+  /**
+   * The checks that no process of a job is left on the host pass trivially if the probe cannot see
+   * a container's processes at all (a cgroup layout it does not know, a /proc of another pid
+   * namespace): it must see those of a live container, and none once the container is gone.
+   */
+  @Test
+  void shouldSeeTheHostProcessesOfALiveContainerAndNoneOnceItIsRemoved() {
+    String id = SandboxHarness.startHandMadeSandbox(harness.api, harness.owner);
+    String shortId = id.substring(0, 12);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(hostProcessesOfContainer(shortId))
+                      .anySatisfy(process -> assertThat(process).contains("sleep 300")));
+    } finally {
+      harness.api.removeContainerCmd(id).withForce(true).exec();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(hostProcessesOfContainer(shortId)).isEmpty());
+  }
+
   /** After every abuse: the host still works, i.e. an ordinary job runs at once and succeeds. */
   @AfterEach
   void hostKeepsWorking() {
