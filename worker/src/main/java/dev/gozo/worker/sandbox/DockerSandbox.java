@@ -230,12 +230,27 @@ public final class DockerSandbox implements Sandbox {
   }
 
   private Outcome failure(SandboxJob job, RuntimeException e) {
+    if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+      // The worker interrupted the job's thread (it is stopping) during an engine call: no
+      // verdict against the program, the record goes back for another run.
+      LOG.warn("job {}: interrupted during an engine call; handing it back", job.jobId(), e);
+      return new Outcome.Unavailable("the worker was interrupted while the job ran");
+    }
     if (isEngineFailure(e)) {
       LOG.warn("job {}: Docker engine failure", job.jobId(), e);
       return new Outcome.Unavailable("the Docker engine failed: " + e.getMessage());
     }
     LOG.error("job {}: sandbox failure", job.jobId(), e);
     return new Outcome.InternalError("the sandbox failed: " + e.getMessage());
+  }
+
+  private static boolean causedByInterrupt(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Connection-level trouble means the engine is away; anything else is about this job. */

@@ -369,10 +369,12 @@ class HostIsolationIT {
     // when
     Outcome outcome = job.run();
 
-    // then: the seccomp filter knows only the 64-bit ABI and kills a process that uses another
+    // then: the call never runs. Where the kernel has the i386 entry point, the seccomp filter
+    // (64-bit ABI only) kills the process with SIGSYS; a kernel built or booted without IA32
+    // emulation (ia32_emulation=0, as on some CI hosts: int 0x80 segfaults on the host itself)
+    // answers SIGSEGV before seccomp is asked. Either way nothing is printed.
     assertThat(outcome).as(outcome.message()).isInstanceOf(Outcome.RuntimeError.class);
-    assertThat(outcome.run().signal()).isEqualTo(31);
-    assertThat(outcome.message()).contains("SIGSYS");
+    assertThat(outcome.run().signal()).as(outcome.message()).isIn(31, 11);
     assertThat(stdout(outcome)).isEmpty();
   }
 
