@@ -9,8 +9,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The gateway's package rules as docs/architecture.md describes them: intake -> results -> jobs
- * and progress -> jobs, nothing pointing back, no cycles.
+ * The gateway's package rules as docs/architecture.md describes them: intake -> results -> jobs and
+ * progress -> jobs, nothing pointing back, no cycles.
  */
 @AnalyzeClasses(packages = "dev.gozo.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {

@@ -55,7 +55,8 @@ public final class KafkaFixture implements AutoCloseable {
   public KafkaFixture() {
     this.bootstrap = bootstrap();
     // 1 MiB per record on the jobs topic, so a test can make Kafka refuse a job as too large.
-    this.topics = TestKafka.freshTopics("gozo-it", Map.of("jobs", Map.of("max.message.bytes", "1048588")));
+    this.topics =
+        TestKafka.freshTopics("gozo-it", Map.of("jobs", Map.of("max.message.bytes", "1048588")));
     this.jobsTopic = topics.jobs();
     this.eventsTopic = topics.events();
     this.resultsTopic = topics.results();

@@ -121,8 +121,8 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /**
-   * Sends on a connection of its own, for requests after which the server closes the connection
-   * (a request line it cannot parse): on the shared client, the next request could pick up that
+   * Sends on a connection of its own, for requests after which the server closes the connection (a
+   * request line it cannot parse): on the shared client, the next request could pick up that
    * connection from the pool just as it closes and fail with "received no bytes".
    */
   public HttpResponse<String> sendOnOwnConnection(HttpRequest request) {

@@ -32,8 +32,8 @@ import org.testcontainers.DockerClientFactory;
  * way `docker stop` stops it, one is killed outright and replaced by its next life, and every job
  * must still finish exactly once, with no sandbox container left behind.
  *
- * <p>Needs a local Docker engine, gozo/base:bookworm and gozo/runtime-python:1 (scripts/test
- * builds them); builds the service images from deploy/ when they are missing or stale (see {@link
+ * <p>Needs a local Docker engine, gozo/base:bookworm and gozo/runtime-python:1 (scripts/test builds
+ * them); builds the service images from deploy/ when they are missing or stale (see {@link
  * FleetImages}). Container output is in target/fleet-logs/.
  */
 class FleetIT {
@@ -208,47 +208,58 @@ class FleetIT {
   }
 
   /**
-   * A job with two results is allowed only as docs/reliability.md says: its first result came
-   * from the killed worker, finished before the kill (published, not yet acknowledged), and the
-   * second one from a redelivery; the API shows the first.
+   * A job with two results is allowed only as docs/reliability.md says: its first result came from
+   * the killed worker, finished before the kill (published, not yet acknowledged), and the second
+   * one from a redelivery; the API shows the first.
    */
   private static void assertRanAgainOnlyBecauseItsWorkerDiedBeforeAcknowledging(
       String id, List<JobCompleted> results, Instant killedAt, JsonNode view) {
     List<JobCompleted> ordered =
-        results.stream().sorted(java.util.Comparator.comparingLong(JobCompleted::getFinishedAtMs)).toList();
+        results.stream()
+            .sorted(java.util.Comparator.comparingLong(JobCompleted::getFinishedAtMs))
+            .toList();
     JobCompleted first = ordered.get(0);
     assertThat(ordered).as("results of job %s: %s", id, ordered).hasSize(2);
-    assertThat(first.getWorkerId()).as("worker of the first result of job %s", id).isEqualTo(KILLED);
+    assertThat(first.getWorkerId())
+        .as("worker of the first result of job %s", id)
+        .isEqualTo(KILLED);
     assertThat(first.getFinishedAtMs())
         .as("first result of job %s finished before the kill", id)
         .isLessThanOrEqualTo(killedAt.toEpochMilli());
-    assertThat(ordered.get(1).getDeliveryAttempt()).as("attempt of the second run of %s", id).isEqualTo(2);
-    assertThat(view.path("workerId").asText()).as("worker the API shows for job %s", id).isEqualTo(KILLED);
+    assertThat(ordered.get(1).getDeliveryAttempt())
+        .as("attempt of the second run of %s", id)
+        .isEqualTo(2);
+    assertThat(view.path("workerId").asText())
+        .as("worker the API shows for job %s", id)
+        .isEqualTo(KILLED);
     LOG.info(
         "job {} finished on {} {} ms before the kill and ran again (at-least-once)",
-        id, KILLED, killedAt.toEpochMilli() - first.getFinishedAtMs());
+        id,
+        KILLED,
+        killedAt.toEpochMilli() - first.getFinishedAtMs());
   }
 
   /**
-   * For each of the workers, a sleeping job that it runs and that started within the last 1.5 s
-   * (so it still runs for another 1.5 s); workers without one are missing from the map.
+   * For each of the workers, a sleeping job that it runs and that started within the last 1.5 s (so
+   * it still runs for another 1.5 s); workers without one are missing from the map.
    */
   private static Map<String, String> freshSleepersOn(
       List<String> workers, Set<String> sleepers, Set<String> all) {
     Instant notBefore = Instant.now().minus(Duration.ofMillis(1500));
     Map<String, String> found = new LinkedHashMap<>();
-    views(all).forEach(
-        (id, view) -> {
-          String worker = view.path("workerId").asText();
-          String startedAt = view.path("startedAt").asText(null);
-          if (sleepers.contains(id)
-              && workers.contains(worker)
-              && view.path("status").asText().equals("RUNNING")
-              && startedAt != null
-              && Instant.parse(startedAt).isAfter(notBefore)) {
-            found.putIfAbsent(worker, id);
-          }
-        });
+    views(all)
+        .forEach(
+            (id, view) -> {
+              String worker = view.path("workerId").asText();
+              String startedAt = view.path("startedAt").asText(null);
+              if (sleepers.contains(id)
+                  && workers.contains(worker)
+                  && view.path("status").asText().equals("RUNNING")
+                  && startedAt != null
+                  && Instant.parse(startedAt).isAfter(notBefore)) {
+                found.putIfAbsent(worker, id);
+              }
+            });
     return found;
   }
 

@@ -1,8 +1,8 @@
 package dev.gozo.jobspec;
 
 /**
- * Fills a catalogue command's placeholders. Safe to splice into a shell command only because
- * {@link FileNames} admits no character a shell would interpret.
+ * Fills a catalogue command's placeholders. Safe to splice into a shell command only because {@link
+ * FileNames} admits no character a shell would interpret.
  */
 public final class CommandTemplate {
 

@@ -47,7 +47,8 @@ public final class JobValidator {
       problems.add(new Violation("language", "is required"));
     } else if (!catalogue.knowsLanguage(job.getLanguage())) {
       problems.add(
-          new Violation("language", "unknown language '" + job.getLanguage() + "' (see /v1/runtimes)"));
+          new Violation(
+              "language", "unknown language '" + job.getLanguage() + "' (see /v1/runtimes)"));
     } else if (catalogue.resolve(job.getLanguage(), job.getVersion()).isEmpty()) {
       problems.add(
           new Violation(
@@ -72,20 +73,23 @@ public final class JobValidator {
       FileNames.problemWith(file.getName())
           .ifPresent(problem -> problems.add(new Violation(field + ".name", problem)));
       if (!seen.add(file.getName())) {
-        problems.add(new Violation(field + ".name", "duplicate file name '" + file.getName() + "'"));
+        problems.add(
+            new Violation(field + ".name", "duplicate file name '" + file.getName() + "'"));
       } else if (isPrefixOfAnother(file.getName(), seen)) {
         problems.add(
             new Violation(field + ".name", "'" + file.getName() + "' clashes with a directory"));
       }
       if (file.getContent().size() > bounds.maxFileBytes()) {
         problems.add(
-            new Violation(field + ".content", "must be at most " + bounds.maxFileBytes() + " bytes"));
+            new Violation(
+                field + ".content", "must be at most " + bounds.maxFileBytes() + " bytes"));
       }
       total += file.getContent().size();
     }
     if (total > bounds.maxTotalFileBytes()) {
       problems.add(
-          new Violation("files", "must be at most " + bounds.maxTotalFileBytes() + " bytes in all"));
+          new Violation(
+              "files", "must be at most " + bounds.maxTotalFileBytes() + " bytes in all"));
     }
   }
 

@@ -130,7 +130,8 @@ public final class RuntimeCatalogue {
     for (Runtime runtime : data.getRuntimesList()) {
       require(!runtime.getLanguage().isBlank(), "a runtime has no language");
       require(!runtime.getImage().isBlank(), runtime.getLanguage() + ": image is required");
-      require(!runtime.getRunCommand().isBlank(), runtime.getLanguage() + ": runCommand is required");
+      require(
+          !runtime.getRunCommand().isBlank(), runtime.getLanguage() + ": runCommand is required");
       require(
           !runtime.getRunCommand().contains("\n") && !runtime.getCompileCommand().contains("\n"),
           runtime.getLanguage() + ": commands must be single lines");

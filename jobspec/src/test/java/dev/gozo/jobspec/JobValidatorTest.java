@@ -18,7 +18,10 @@ class JobValidatorTest {
         .setJobId("0193-abc")
         .setTenant("acme")
         .setLanguage("python")
-        .addFiles(SourceFile.newBuilder().setName("main.py").setContent(ByteString.copyFromUtf8("print(1)")));
+        .addFiles(
+            SourceFile.newBuilder()
+                .setName("main.py")
+                .setContent(ByteString.copyFromUtf8("print(1)")));
   }
 
   private static SourceFile file(String name) {
@@ -59,7 +62,18 @@ class JobValidatorTest {
   @Test
   void shouldRejectPathsThatLeaveTheWorkDirectory() {
     for (String name :
-        new String[] {"../etc/passwd", "/etc/passwd", "a/../../b", "a//b", "./a", "a b", "-rf", "a\\b", "$(id)", ".gozo-stdin"}) {
+        new String[] {
+          "../etc/passwd",
+          "/etc/passwd",
+          "a/../../b",
+          "a//b",
+          "./a",
+          "a b",
+          "-rf",
+          "a\\b",
+          "$(id)",
+          ".gozo-stdin"
+        }) {
       assertThat(validator.validate(validJob().addFiles(file(name)).build()))
           .as(name)
           .extracting(Violation::field)
@@ -83,7 +97,9 @@ class JobValidatorTest {
     for (int i = 0; i < 64; i++) {
       job.addFiles(file("f" + i + ".py"));
     }
-    assertThat(validator.validate(job.build())).extracting(Violation::field).containsExactly("files");
+    assertThat(validator.validate(job.build()))
+        .extracting(Violation::field)
+        .containsExactly("files");
     assertThat(validator.validate(validJob().addFiles(file("a".repeat(300))).build()))
         .extracting(Violation::field)
         .containsExactly("files[1].name");
@@ -91,7 +107,8 @@ class JobValidatorTest {
 
   @Test
   void shouldRejectLimitsAboveTheServerMaximum() {
-    var job = validJob().setLimits(Limits.newBuilder().setMemoryMb(1 << 20).setWallTimeMs(-1)).build();
+    var job =
+        validJob().setLimits(Limits.newBuilder().setMemoryMb(1 << 20).setWallTimeMs(-1)).build();
     assertThat(validator.validate(job))
         .extracting(Violation::field)
         .containsExactlyInAnyOrder("limits.memoryMb", "limits.wallTimeMs");

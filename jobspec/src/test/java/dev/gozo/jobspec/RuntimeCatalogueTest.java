@@ -27,7 +27,9 @@ class RuntimeCatalogueTest {
   @Test
   void shouldRefuseACatalogueWithoutImages() {
     assertThatThrownBy(
-            () -> RuntimeCatalogue.parse("{\"runtimes\": [{\"language\": \"x\", \"runCommand\": \"x\"}]}"))
+            () ->
+                RuntimeCatalogue.parse(
+                    "{\"runtimes\": [{\"language\": \"x\", \"runCommand\": \"x\"}]}"))
         .hasMessageContaining("image");
   }
 

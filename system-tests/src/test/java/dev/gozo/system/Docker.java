@@ -19,7 +19,13 @@ final class Docker {
   /** Removes every container whose dev.gozo.owner label starts with PREFIX. */
   static void removeContainersOfOwnersStartingWith(String prefix) {
     List<String> ids =
-        lines("ps", "-a", "--filter", "label=dev.gozo.owner", "--format", "{{.ID}} {{.Label \"dev.gozo.owner\"}}")
+        lines(
+                "ps",
+                "-a",
+                "--filter",
+                "label=dev.gozo.owner",
+                "--format",
+                "{{.ID}} {{.Label \"dev.gozo.owner\"}}")
             .stream()
             .map(line -> line.split(" ", 2))
             .filter(parts -> parts.length == 2 && parts[1].startsWith(prefix))

@@ -19,16 +19,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults injected into real processes: workers killed with SIGKILL or stopped with SIGTERM, a
- * poison job, the Docker engine failing under a worker, the broker restarting under load. Each
- * test counts results: N submitted, N final, nothing lost, no container left behind.
+ * poison job, the Docker engine failing under a worker, the broker restarting under load. Each test
+ * counts results: N submitted, N final, nothing lost, no container left behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
 
   private static final Set<String> FINAL =
       Set.of(
-          "SUCCEEDED", "RUNTIME_ERROR", "COMPILE_ERROR", "TIME_LIMIT_EXCEEDED",
-          "MEMORY_LIMIT_EXCEEDED", "OUTPUT_LIMIT_EXCEEDED", "REJECTED", "INTERNAL_ERROR");
+          "SUCCEEDED",
+          "RUNTIME_ERROR",
+          "COMPILE_ERROR",
+          "TIME_LIMIT_EXCEEDED",
+          "MEMORY_LIMIT_EXCEEDED",
+          "OUTPUT_LIMIT_EXCEEDED",
+          "REJECTED",
+          "INTERNAL_ERROR");
 
   private static SystemUnderTest system;
   private static GatewayClient gateway;
@@ -82,7 +88,9 @@ class FaultToleranceIT {
     for (int i = 0; i < 8; i++) {
       ids.add(submit("import time\ntime.sleep(3)\nprint(" + i + ")"));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().filter(id -> status(id).equals("RUNNING")).count() >= 3);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> ids.stream().filter(id -> status(id).equals("RUNNING")).count() >= 3);
 
     // when: one worker dies without any chance to clean up
     doomed.kill();
@@ -91,12 +99,15 @@ class FaultToleranceIT {
     Map<String, String> statuses = awaitFinal(ids, Duration.ofSeconds(120));
     assertThat(statuses.values()).containsOnly("SUCCEEDED");
     for (int i = 0; i < ids.size(); i++) {
-      assertThat(gateway.get(ids.get(i)).body().get("run").get("stdout").asText()).isEqualTo(i + "\n");
+      assertThat(gateway.get(ids.get(i)).body().get("run").get("stdout").asText())
+          .isEqualTo(i + "\n");
     }
     // and the containers the dead worker left are removed by its next life
     assertThat(Docker.containersOwnedBy(system.prefix + "-doomed")).isNotEmpty();
     doomed.start();
-    await().atMost(Duration.ofSeconds(60)).until(() -> doomed.count("removed") >= 1 && doomed.count(" started: ") >= 2);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> doomed.count("removed") >= 1 && doomed.count(" started: ") >= 2);
     assertThat(doomed.terminate(Duration.ofSeconds(30))).isZero();
     assertThat(survivor.terminate(Duration.ofSeconds(30))).isZero();
     assertThat(Docker.containersOwnedBy(system.prefix + "-doomed")).isEmpty();
@@ -126,10 +137,13 @@ class FaultToleranceIT {
   void shouldHandBackJobsWhileDockerIsDownAndRunThemWhenItReturns() throws Exception {
     // given: a worker whose Docker engine is behind a proxy the test controls
     try (UnixSocketProxy proxy =
-        new UnixSocketProxy(system.workDir.resolve("docker-proxy.sock"), Path.of("/var/run/docker.sock"))) {
+        new UnixSocketProxy(
+            system.workDir.resolve("docker-proxy.sock"), Path.of("/var/run/docker.sock"))) {
       proxy.up();
       ManagedProcess worker =
-          system.startWorker("flaky-docker", Map.of("DOCKER_HOST", proxy.dockerHost(), "GOZO_WORKER_CONCURRENCY", "1"));
+          system.startWorker(
+              "flaky-docker",
+              Map.of("DOCKER_HOST", proxy.dockerHost(), "GOZO_WORKER_CONCURRENCY", "1"));
       String first = submit("print('before')");
       assertThat(awaitFinal(List.of(first), Duration.ofSeconds(60))).containsValue("SUCCEEDED");
 
@@ -139,7 +153,9 @@ class FaultToleranceIT {
       for (int i = 0; i < 3; i++) {
         ids.add(submit("print('during " + i + "')"));
       }
-      await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
+      await()
+          .during(Duration.ofSeconds(8))
+          .atMost(Duration.ofSeconds(10))
           .until(() -> ids.stream().noneMatch(id -> FINAL.contains(status(id))));
       proxy.up();
 
@@ -199,11 +215,15 @@ class FaultToleranceIT {
     system.startBroker();
     await().atMost(Duration.ofSeconds(60)).until(() -> gateway.health() == 200);
     List<String> after = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      GatewayClient.Reply reply = gateway.submit(GatewayClient.pythonJob("print('after')"), "");
-      assertThat(reply.status()).isEqualTo(202);
-      after.add(reply.body().get("id").asText());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              GatewayClient.Reply reply =
+                  gateway.submit(GatewayClient.pythonJob("print('after')"), "");
+              assertThat(reply.status()).isEqualTo(202);
+              after.add(reply.body().get("id").asText());
+            });
     List<String> all = new ArrayList<>(before);
     all.addAll(after);
     assertThat(awaitFinal(all, Duration.ofSeconds(120)).values()).containsOnly("SUCCEEDED");

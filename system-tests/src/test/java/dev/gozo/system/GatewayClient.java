@@ -70,7 +70,11 @@ final class GatewayClient {
   }
 
   int health() {
-    return send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(10)).GET().build()).status();
+    return send(HttpRequest.newBuilder(uri("/health"))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build())
+        .status();
   }
 
   void awaitHealthy(Duration timeout) {

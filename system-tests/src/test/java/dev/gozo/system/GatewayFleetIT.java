@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gateways as real processes that share nothing but Kafka: submit through one and read or wait
- * through another, restart one, retry with an Idempotency-Key, hit the per-tenant queue limit,
- * and keep a ?wait=true request open across a worker crash.
+ * through another, restart one, retry with an Idempotency-Key, hit the per-tenant queue limit, and
+ * keep a ?wait=true request open across a worker crash.
  */
 class GatewayFleetIT {
 
@@ -43,17 +43,21 @@ class GatewayFleetIT {
 
     // when
     ManagedProcess worker = system.startWorker("cross", Map.of());
-    GatewayClient.Reply waited = second.submit(GatewayClient.pythonJob("print('waited')"), "?wait=true&timeoutMs=60000");
+    GatewayClient.Reply waited =
+        second.submit(GatewayClient.pythonJob("print('waited')"), "?wait=true&timeoutMs=60000");
 
     // then
     assertThat(waited.status()).isEqualTo(200);
     assertThat(waited.body().get("run").get("stdout").asText()).isEqualTo("waited\n");
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      GatewayClient.Reply read = second.get(id);
-      assertThat(read.status()).isEqualTo(200);
-      assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
-      assertThat(read.body().get("run").get("stdout").asText()).isEqualTo("cross\n");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              GatewayClient.Reply read = second.get(id);
+              assertThat(read.status()).isEqualTo(200);
+              assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
+              assertThat(read.body().get("run").get("stdout").asText()).isEqualTo("cross\n");
+            });
     assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
   }
 
@@ -61,14 +65,17 @@ class GatewayFleetIT {
   void shouldReturnTheSameJobForARetriedPostWithTheSameIdempotencyKeyOnAnyGateway() {
     String key = "retry-" + UUID.randomUUID();
     GatewayClient.Reply original = first.submit(GatewayClient.pythonJob("print(1)"), "", key);
-    await().atMost(Duration.ofSeconds(10)).until(() -> second.get(original.body().get("id").asText()).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> second.get(original.body().get("id").asText()).status() == 200);
 
     GatewayClient.Reply retriedHere = first.submit(GatewayClient.pythonJob("print(1)"), "", key);
     GatewayClient.Reply retriedThere = second.submit(GatewayClient.pythonJob("print(1)"), "", key);
 
     assertThat(original.status()).isEqualTo(202);
     assertThat(retriedHere.body().get("id").asText()).isEqualTo(original.body().get("id").asText());
-    assertThat(retriedThere.body().get("id").asText()).isEqualTo(original.body().get("id").asText());
+    assertThat(retriedThere.body().get("id").asText())
+        .isEqualTo(original.body().get("id").asText());
   }
 
   @Test
@@ -84,8 +91,18 @@ class GatewayFleetIT {
         String key = "race-" + UUID.randomUUID();
         String job = GatewayClient.pythonJob("print('once')");
         var go = new java.util.concurrent.CountDownLatch(1);
-        var viaFirst = pool.submit(() -> { go.await(); return first.submit(job, "", key); });
-        var viaSecond = pool.submit(() -> { go.await(); return second.submit(job, "", key); });
+        var viaFirst =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return first.submit(job, "", key);
+                });
+        var viaSecond =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return second.submit(job, "", key);
+                });
         go.countDown();
         GatewayClient.Reply a = viaFirst.get(30, java.util.concurrent.TimeUnit.SECONDS);
         GatewayClient.Reply b = viaSecond.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -95,11 +112,14 @@ class GatewayFleetIT {
         String id = a.body().get("id").asText();
         ids.add(id);
         // one key at a time: the tenant may queue only 5 jobs on these gateways
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-          GatewayClient.Reply read = second.get(id);
-          assertThat(read.status()).isEqualTo(200);
-          assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
-        });
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .untilAsserted(
+                () -> {
+                  GatewayClient.Reply read = second.get(id);
+                  assertThat(read.status()).isEqualTo(200);
+                  assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
+                });
       }
     } finally {
       pool.shutdownNow();
@@ -110,7 +130,9 @@ class GatewayFleetIT {
     for (String id : ids) {
       assertThat(worker.count("job " + id + " started")).as(id).isEqualTo(1);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.count("is a repeat of the one at offset") > 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> worker.count("is a repeat of the one at offset") > 0);
     assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
   }
 
@@ -131,20 +153,23 @@ class GatewayFleetIT {
     assertThat(refused).isNotNull();
     assertThat(refused.status()).isEqualTo(429);
     assertThat(refused.raw().headers().firstValue("Retry-After")).isPresent();
-    assertThat(refused.raw().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+    assertThat(refused.raw().headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
     assertThat(accepted).isLessThanOrEqualTo(5);
 
     // and once a worker drains the queue, the tenant may submit again
     ManagedProcess worker = system.startWorker("drain", Map.of());
-    await().atMost(Duration.ofSeconds(90)).until(
-        () -> first.submit(GatewayClient.pythonJob("print('again')"), "").status() == 202);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> first.submit(GatewayClient.pythonJob("print('again')"), "").status() == 202);
     assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
   }
 
   @Test
   void shouldStillServeFinishedResultsAfterAGatewayRestart() {
     ManagedProcess worker = system.startWorker("restart", Map.of());
-    GatewayClient.Reply done = first.submit(GatewayClient.pythonJob("print('durable')"), "?wait=true&timeoutMs=60000");
+    GatewayClient.Reply done =
+        first.submit(GatewayClient.pythonJob("print('durable')"), "?wait=true&timeoutMs=60000");
     assertThat(done.status()).isEqualTo(200);
     String id = done.body().get("id").asText();
 
@@ -154,22 +179,30 @@ class GatewayFleetIT {
     first.awaitHealthy(Duration.ofSeconds(90));
 
     // then
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      GatewayClient.Reply read = first.get(id);
-      assertThat(read.status()).isEqualTo(200);
-      assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
-      assertThat(read.body().get("run").get("stdout").asText()).isEqualTo("durable\n");
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              GatewayClient.Reply read = first.get(id);
+              assertThat(read.status()).isEqualTo(200);
+              assertThat(read.body().get("status").asText()).isEqualTo("SUCCEEDED");
+              assertThat(read.body().get("run").get("stdout").asText()).isEqualTo("durable\n");
+            });
     assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
   }
 
   @Test
   void shouldKeepAWaitingRequestOpenAcrossAWorkerCrash() throws Exception {
     // given: the only worker will die while running the job
-    ManagedProcess doomed = system.startWorker("wait-doomed", Map.of("GOZO_WORKER_CONCURRENCY", "1"));
+    ManagedProcess doomed =
+        system.startWorker("wait-doomed", Map.of("GOZO_WORKER_CONCURRENCY", "1"));
     ManagedProcess rescuer = null;
-    var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> second.submit(GatewayClient.pythonJob("import time\ntime.sleep(3)\nprint('survived')"), "?wait=true&timeoutMs=110000"));
+    var waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                second.submit(
+                    GatewayClient.pythonJob("import time\ntime.sleep(3)\nprint('survived')"),
+                    "?wait=true&timeoutMs=110000"));
     await().atMost(Duration.ofSeconds(30)).until(() -> doomed.count(" started (attempt 1)") >= 1);
 
     // when

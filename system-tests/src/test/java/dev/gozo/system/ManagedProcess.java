@@ -19,15 +19,18 @@ final class ManagedProcess implements AutoCloseable {
   private final Path log;
   private Process process;
 
-  private ManagedProcess(String name, List<String> command, Map<String, String> environment, Path log) {
+  private ManagedProcess(
+      String name, List<String> command, Map<String, String> environment, Path log) {
     this.name = name;
     this.command = command;
     this.environment = environment;
     this.log = log;
   }
 
-  static ManagedProcess start(String name, List<String> command, Map<String, String> environment, Path logDir) {
-    ManagedProcess managed = new ManagedProcess(name, command, environment, logDir.resolve(name + ".log"));
+  static ManagedProcess start(
+      String name, List<String> command, Map<String, String> environment, Path logDir) {
+    ManagedProcess managed =
+        new ManagedProcess(name, command, environment, logDir.resolve(name + ".log"));
     managed.start();
     return managed;
   }

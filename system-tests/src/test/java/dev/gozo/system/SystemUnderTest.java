@@ -20,9 +20,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * The whole system as real processes: one Kafka broker (scripts/kafka-broker), any number of
- * worker JVMs (worker/target/worker.jar) and gateway JVMs (api-gateway/target/api-gateway.jar).
- * Each test class gets fresh ports, a fresh broker data directory and its own worker ids.
+ * The whole system as real processes: one Kafka broker (scripts/kafka-broker), any number of worker
+ * JVMs (worker/target/worker.jar) and gateway JVMs (api-gateway/target/api-gateway.jar). Each test
+ * class gets fresh ports, a fresh broker data directory and its own worker ids.
  */
 final class SystemUnderTest implements AutoCloseable {
 
@@ -70,7 +70,8 @@ final class SystemUnderTest implements AutoCloseable {
           ManagedProcess.start(
               "kafka",
               List.of(
-                  "bash", "scripts/kafka-broker",
+                  "bash",
+                  "scripts/kafka-broker",
                   workDir.resolve("kafka").toString(),
                   Integer.toString(kafkaPort),
                   Integer.toString(controllerPort)),
@@ -120,7 +121,8 @@ final class SystemUnderTest implements AutoCloseable {
     ManagedProcess worker =
         ManagedProcess.start(
             "worker-" + id,
-            List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar("worker/target/worker.jar")),
+            List.of(
+                "java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar("worker/target/worker.jar")),
             env,
             workDir);
     processes.add(worker);
@@ -140,7 +142,12 @@ final class SystemUnderTest implements AutoCloseable {
     ManagedProcess gateway =
         ManagedProcess.start(
             "gateway-" + id,
-            List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar("api-gateway/target/api-gateway.jar")),
+            List.of(
+                "java",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-jar",
+                jar("api-gateway/target/api-gateway.jar")),
             env,
             workDir);
     processes.add(gateway);
@@ -184,7 +191,8 @@ final class SystemUnderTest implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException(owner.name() + " did not open port " + port + ":\n" + owner.log());
+    throw new IllegalStateException(
+        owner.name() + " did not open port " + port + ":\n" + owner.log());
   }
 
   @Override

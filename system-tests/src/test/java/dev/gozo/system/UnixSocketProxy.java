@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A Unix-socket proxy in front of the real Docker engine, so a test can make "Docker" fail for
- * one worker (every connection drops, new ones are refused) without disturbing the engine that
+ * A Unix-socket proxy in front of the real Docker engine, so a test can make "Docker" fail for one
+ * worker (every connection drops, new ones are refused) without disturbing the engine that
  * everything else on the machine uses.
  */
 final class UnixSocketProxy implements AutoCloseable {

@@ -15,10 +15,10 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The one Kafka broker of a test JVM, shared by every integration test in it: the broker named by
- * GOZO_TEST_KAFKA_BOOTSTRAP when that is set (scripts/test may start one for the whole suite),
- * else the locally built {@value #IMAGE} image (deploy/kafka; scripts/images-services or the fleet
- * tests build it), started by Testcontainers on first use and removed when the JVM exits. Either
- * way the production topics exist ({@link Topics#DEFAULT}), and each test class asks for {@link
+ * GOZO_TEST_KAFKA_BOOTSTRAP when that is set (scripts/test may start one for the whole suite), else
+ * the locally built {@value #IMAGE} image (deploy/kafka; scripts/images-services or the fleet tests
+ * build it), started by Testcontainers on first use and removed when the JVM exits. Either way the
+ * production topics exist ({@link Topics#DEFAULT}), and each test class asks for {@link
  * #freshTopics} of its own, so classes never see each other's records.
  */
 public final class TestKafka {
@@ -44,17 +44,20 @@ public final class TestKafka {
   /**
    * Topics of a test class's own, named PREFIX.jobs, PREFIX.events, PREFIX.results with the share
    * group PREFIX-workers, created as {@link Topics} defines them, with the group set as the workers
-   * set it, plus {@code extraConfigs} by role ("jobs", "events", "results"). Tests delete them
-   * with {@link #delete}.
+   * set it, plus {@code extraConfigs} by role ("jobs", "events", "results"). Tests delete them with
+   * {@link #delete}.
    */
-  public static Topics freshTopics(String prefixStem, Map<String, Map<String, String>> extraConfigs) {
-    Topics topics = Topics.withPrefix(prefixStem + "-" + UUID.randomUUID().toString().substring(0, 8));
+  public static Topics freshTopics(
+      String prefixStem, Map<String, Map<String, String>> extraConfigs) {
+    Topics topics =
+        Topics.withPrefix(prefixStem + "-" + UUID.randomUUID().toString().substring(0, 8));
     List<TopicSpec> specs =
         topics.specs().stream()
             .map(
                 spec -> {
                   TopicSpec with = spec;
-                  for (var config : extraConfigs.getOrDefault(role(spec.name()), Map.of()).entrySet()) {
+                  for (var config :
+                      extraConfigs.getOrDefault(role(spec.name()), Map.of()).entrySet()) {
                     with = with.withConfig(config.getKey(), config.getValue());
                   }
                   return with;
@@ -112,7 +115,8 @@ public final class TestKafka {
                         .withPortBindings(
                             com.github.dockerjava.api.model.PortBinding.parse(
                                 "127.0.0.1:" + port + ":9094")))
-            .waitingFor(Wait.forLogMessage(".*gozo-kafka: ready.*\\n", 1).withStartupTimeout(STARTUP));
+            .waitingFor(
+                Wait.forLogMessage(".*gozo-kafka: ready.*\\n", 1).withStartupTimeout(STARTUP));
     try {
       kafka.start();
     } catch (RuntimeException e) {

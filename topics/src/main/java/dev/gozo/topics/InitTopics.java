@@ -50,7 +50,10 @@ public final class InitTopics {
     try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
       List<String> created = admin.ensure(topics.specs(eventsRetention, resultsRetention));
       System.out.println(
-          "topics " + String.join(", ", topics.names()) + " ready" + (created.isEmpty() ? "" : ", created " + created));
+          "topics "
+              + String.join(", ", topics.names())
+              + " ready"
+              + (created.isEmpty() ? "" : ", created " + created));
       Optional<String> problem =
           admin.configureShareGroup(topics.shareGroup(), Topics.shareGroupSettings(lock));
       if (problem.isPresent()) {
@@ -77,7 +80,8 @@ public final class InitTopics {
     try {
       return Duration.ofMillis(Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number of milliseconds, not '" + value + "'");
+      throw new IllegalArgumentException(
+          name + " must be a number of milliseconds, not '" + value + "'");
     }
   }
 }

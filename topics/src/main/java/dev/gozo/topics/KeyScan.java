@@ -15,12 +15,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Finds the first record with one key in one partition of a topic, read from a point in time up
- * to the partition's end or a given offset, within a deadline. Records are keyed by job id, so a
- * job's records are all in the partition the producer's default partitioner picks for that key.
+ * Finds the first record with one key in one partition of a topic, read from a point in time up to
+ * the partition's end or a given offset, within a deadline. Records are keyed by job id, so a job's
+ * records are all in the partition the producer's default partitioner picks for that key.
  *
- * <p>"Not there" is answered only when the whole range was read; a deadline that passed first or
- * a Kafka failure is {@link Search.Unfinished}. One consumer, no group; calls are serialized.
+ * <p>"Not there" is answered only when the whole range was read; a deadline that passed first or a
+ * Kafka failure is {@link Search.Unfinished}. One consumer, no group; calls are serialized.
  */
 public final class KeyScan implements AutoCloseable {
 
@@ -68,8 +68,8 @@ public final class KeyScan implements AutoCloseable {
   }
 
   /**
-   * Scans {@code partition} from {@code fromMs} up to, not including, {@code beforeOffset}: was
-   * the key there before that record?
+   * Scans {@code partition} from {@code fromMs} up to, not including, {@code beforeOffset}: was the
+   * key there before that record?
    */
   public synchronized Search firstBefore(
       int partition, String key, long fromMs, long beforeOffset, Duration timeout) {
@@ -87,7 +87,12 @@ public final class KeyScan implements AutoCloseable {
   }
 
   private Search scan(
-      TopicPartition partition, String key, long fromMs, long end, long deadline, Duration timeout) {
+      TopicPartition partition,
+      String key,
+      long fromMs,
+      long end,
+      long deadline,
+      Duration timeout) {
     consumer.assign(List.of(partition));
     OffsetAndTimestamp start =
         consumer.offsetsForTimes(Map.of(partition, Math.max(0, fromMs)), timeout).get(partition);

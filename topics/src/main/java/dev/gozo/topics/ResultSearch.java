@@ -3,10 +3,10 @@ package dev.gozo.topics;
 import dev.gozo.protocol.v1.JobCompleted;
 
 /**
- * What a look for one job's result in the results topic found. "Not published" and "could not
- * tell" are different answers: a lookup that gave up (deadline, broker away) must never be read
- * as "there is no result", or a gateway answers 404 for a job that finished and a worker runs a
- * finished job again.
+ * What a look for one job's result in the results topic found. "Not published" and "could not tell"
+ * are different answers: a lookup that gave up (deadline, broker away) must never be read as "there
+ * is no result", or a gateway answers 404 for a job that finished and a worker runs a finished job
+ * again.
  */
 public sealed interface ResultSearch {
 

@@ -43,15 +43,16 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
-   * Creates the topics that do not exist yet and sets the configs of all of them. An existing
-   * topic keeps its partitions: Kafka cannot take partitions away, and adding some would move
-   * keys to other partitions under readers that look a key's record up by its partition.
+   * Creates the topics that do not exist yet and sets the configs of all of them. An existing topic
+   * keeps its partitions: Kafka cannot take partitions away, and adding some would move keys to
+   * other partitions under readers that look a key's record up by its partition.
    *
    * @return the names of the topics that were created
    */
   public List<String> ensure(Collection<TopicSpec> specs)
       throws ExecutionException, InterruptedException, TimeoutException {
-    Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    Set<String> existing =
+        admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     List<NewTopic> missing = new ArrayList<>();
     Map<ConfigResource, Collection<AlterConfigOp>> configs = new LinkedHashMap<>();
     for (TopicSpec spec : specs) {
@@ -60,7 +61,8 @@ public final class TopicAdmin implements AutoCloseable {
             new NewTopic(spec.name(), spec.partitions(), Topics.REPLICATION_FACTOR)
                 .configs(spec.configs()));
       } else if (!spec.configs().isEmpty()) {
-        configs.put(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), set(spec.configs()));
+        configs.put(
+            new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), set(spec.configs()));
       }
     }
     if (!missing.isEmpty()) {
@@ -85,9 +87,9 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
-   * Writes the share group's settings and reads them back: a broker that refuses them (a lock
-   * above its {@code group.share.max.record.lock.duration.ms}, say) would leave the group on the
-   * broker's defaults. Empty when the group is configured as required, else what went wrong.
+   * Writes the share group's settings and reads them back: a broker that refuses them (a lock above
+   * its {@code group.share.max.record.lock.duration.ms}, say) would leave the group on the broker's
+   * defaults. Empty when the group is configured as required, else what went wrong.
    */
   public Optional<String> configureShareGroup(String group, Map<String, String> wanted) {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);

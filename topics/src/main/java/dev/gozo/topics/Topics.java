@@ -8,12 +8,11 @@ import java.util.Map;
 /**
  * GozoLite's Kafka topics and the workers' share group, defined once: the gateway's and the
  * worker's defaults, the command scripts/ runs to create them ({@link InitTopics}) and the test
- * fixtures all read them from here, so a partition count or a retention cannot differ between
- * what is deployed and what is tested.
+ * fixtures all read them from here, so a partition count or a retention cannot differ between what
+ * is deployed and what is tested.
  *
- * <p>An instance names one set of topics: {@link #DEFAULT} the production ones, {@link
- * #withPrefix} a set of its own (each integration-test class gets one, so tests never see each
- * other's records).
+ * <p>An instance names one set of topics: {@link #DEFAULT} the production ones, {@link #withPrefix}
+ * a set of its own (each integration-test class gets one, so tests never see each other's records).
  *
  * @param jobs where the gateway publishes jobs ({@code ExecuteJob}, keyed by job id)
  * @param events where queued and started events go ({@code JobEvent})
@@ -60,7 +59,8 @@ public record Topics(String jobs, String events, String results, String shareGro
 
   /** PREFIX.jobs, PREFIX.events, PREFIX.results and the share group PREFIX-workers. */
   public static Topics withPrefix(String prefix) {
-    return new Topics(prefix + ".jobs", prefix + ".events", prefix + ".results", prefix + "-workers");
+    return new Topics(
+        prefix + ".jobs", prefix + ".events", prefix + ".results", prefix + "-workers");
   }
 
   /** The same topics with another share group. */
@@ -97,8 +97,8 @@ public record Topics(String jobs, String events, String results, String shareGro
 
   /**
    * What the workers' share group must be set to: a new group starts at the earliest offset (jobs
-   * published before the first worker started are not skipped), and a delivered job stays locked
-   * to its worker for {@code lockDuration}.
+   * published before the first worker started are not skipped), and a delivered job stays locked to
+   * its worker for {@code lockDuration}.
    */
   public static Map<String, String> shareGroupSettings(Duration lockDuration) {
     Map<String, String> settings = new LinkedHashMap<>();

@@ -30,8 +30,8 @@ import java.util.function.Function;
  *     GOZO_WARM_LANGUAGES gives the language a reserve of its own (1)
  * @param containerRuntime GOZO_CONTAINER_RUNTIME: OCI runtime such as runsc (engine default)
  * @param sandboxCpus GOZO_SANDBOX_CPUS: CPU quota per sandbox in cores (1.0)
- * @param lockDuration GOZO_LOCK_DURATION_MS: share-group acquisition lock; must exceed the
- *     longest job, and is how long a dead worker's jobs wait for redelivery (90000)
+ * @param lockDuration GOZO_LOCK_DURATION_MS: share-group acquisition lock; must exceed the longest
+ *     job, and is how long a dead worker's jobs wait for redelivery (90000)
  * @param warmLanguages GOZO_WARM_LANGUAGES: languages kept warm even when idle, comma-separated,
  *     each as NAME or NAME:RESERVE (idle containers kept for bursts; a bare name keeps
  *     GOZO_WARM_PER_RUNTIME), "*" for all (python:100,javascript:4,bash,c,cpp,java); others are
@@ -41,17 +41,15 @@ import java.util.function.Function;
  * @param recycleTenants GOZO_RECYCLE_TENANTS: tenants whose containers may serve several of their
  *     jobs, comma-separated (none); see docs/security.md, "Recycling mode"
  * @param recycleMaxJobs GOZO_RECYCLE_MAX_JOBS: jobs one recycled container serves at most (50)
- * @param healthPort GOZO_HEALTH_PORT: port of the worker's {@code GET /health} on all interfaces;
- *     0 picks a free port (8081)
- * @param duplicateWindow GOZO_DUPLICATE_WINDOW_MS: how far before a record with a repeatable id
- *     (an Idempotency-Key) the jobs topic is searched for an earlier record of the same id
- *     (600000)
+ * @param healthPort GOZO_HEALTH_PORT: port of the worker's {@code GET /health} on all interfaces; 0
+ *     picks a free port (8081)
+ * @param duplicateWindow GOZO_DUPLICATE_WINDOW_MS: how far before a record with a repeatable id (an
+ *     Idempotency-Key) the jobs topic is searched for an earlier record of the same id (600000)
  * @param ownerLeaseTtl GOZO_OWNER_LEASE_TTL_MS: how long this worker's owner lease on the engine
  *     proves it alive; renewed every third of it, and how long after a kill -9 its sandboxes are
  *     left before peers remove them (60000)
- * @param orphanStaleAfter GOZO_ORPHAN_STALE_AFTER_MS: age after which any worker's sweep removes
- *     a sandbox it has no lease to judge by: no owner label, or an owner without any lease
- *     (900000)
+ * @param orphanStaleAfter GOZO_ORPHAN_STALE_AFTER_MS: age after which any worker's sweep removes a
+ *     sandbox it has no lease to judge by: no owner label, or an owner without any lease (900000)
  */
 public record WorkerConfig(
     String workerId,
@@ -79,8 +77,8 @@ public record WorkerConfig(
     Duration orphanStaleAfter) {
 
   /**
-   * Python gets the largest reserve: it is what most jobs are written in, and a burst of
-   * sequential jobs is served from it at full speed (see docs/benchmarks.md).
+   * Python gets the largest reserve: it is what most jobs are written in, and a burst of sequential
+   * jobs is served from it at full speed (see docs/benchmarks.md).
    */
   public static final String DEFAULT_WARM_LANGUAGES = "python:100,javascript:4,bash,c,cpp,java";
 
@@ -140,7 +138,8 @@ public record WorkerConfig(
     for (String entry : warmLanguages.split(",")) {
       String[] parts = entry.trim().split(":", 2);
       if (parts[0].equals("*") || parts[0].equalsIgnoreCase(language)) {
-        return OptionalInt.of(parts.length == 2 ? Integer.parseInt(parts[1].trim()) : warmPerRuntime);
+        return OptionalInt.of(
+            parts.length == 2 ? Integer.parseInt(parts[1].trim()) : warmPerRuntime);
       }
     }
     return OptionalInt.empty();
@@ -152,9 +151,13 @@ public record WorkerConfig(
   }
 
   public WorkerConfig validate() {
-    require(workerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), "GOZO_WORKER_ID must be a simple name");
+    require(
+        workerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+        "GOZO_WORKER_ID must be a simple name");
     require(concurrency >= 1 && concurrency <= 256, "GOZO_WORKER_CONCURRENCY must be 1..256");
-    require(maxAttempts >= 1 && maxAttempts <= 4, "GOZO_MAX_ATTEMPTS must be 1..4 (the broker stops at 5)");
+    require(
+        maxAttempts >= 1 && maxAttempts <= 4,
+        "GOZO_MAX_ATTEMPTS must be 1..4 (the broker stops at 5)");
     require(!shutdownGrace.isNegative(), "GOZO_SHUTDOWN_GRACE_MS must not be negative");
     require(warmPerRuntime >= 0 && warmPerRuntime <= 64, "GOZO_WARM_PER_RUNTIME must be 0..64");
     for (String entry : warmLanguages.split(",")) {
@@ -162,9 +165,13 @@ public record WorkerConfig(
       require(
           trimmed.isEmpty()
               || trimmed.matches("[A-Za-z0-9*+#._-]+(:[0-9]{1,3})?")
-                  && (!trimmed.contains(":") || Integer.parseInt(trimmed.split(":")[1]) <= MAX_RESERVE),
+                  && (!trimmed.contains(":")
+                      || Integer.parseInt(trimmed.split(":")[1]) <= MAX_RESERVE),
           "GOZO_WARM_LANGUAGES entries must be NAME or NAME:RESERVE with a reserve of 0.."
-              + MAX_RESERVE + ", not '" + trimmed + "'");
+              + MAX_RESERVE
+              + ", not '"
+              + trimmed
+              + "'");
     }
     require(
         lockDuration.toMillis() >= 3000 && lockDuration.toMillis() <= 3_600_000,
@@ -177,8 +184,10 @@ public record WorkerConfig(
     require(
         ownerLeaseTtl.toMillis() >= 1000 && ownerLeaseTtl.toMillis() <= 3_600_000,
         "GOZO_OWNER_LEASE_TTL_MS must be 1000..3600000");
-    require(orphanStaleAfter.toMillis() >= 1000, "GOZO_ORPHAN_STALE_AFTER_MS must be at least 1000");
-    require(recycleMaxJobs >= 1 && recycleMaxJobs <= 10_000, "GOZO_RECYCLE_MAX_JOBS must be 1..10000");
+    require(
+        orphanStaleAfter.toMillis() >= 1000, "GOZO_ORPHAN_STALE_AFTER_MS must be at least 1000");
+    require(
+        recycleMaxJobs >= 1 && recycleMaxJobs <= 10_000, "GOZO_RECYCLE_MAX_JOBS must be 1..10000");
     require(sandboxCpus > 0 && sandboxCpus <= 64, "GOZO_SANDBOX_CPUS must be in (0, 64]");
     return this;
   }

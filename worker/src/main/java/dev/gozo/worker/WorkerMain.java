@@ -33,9 +33,9 @@ public final class WorkerMain {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
   /**
-   * Deadlines of the tries to find an earlier result of a redelivered job: a long results
-   * partition may need more than the first. Their sum (35 s) stays well inside the share group's
-   * lock (90 s by default), which the lookup spends.
+   * Deadlines of the tries to find an earlier result of a redelivered job: a long results partition
+   * may need more than the first. Their sum (35 s) stays well inside the share group's lock (90 s
+   * by default), which the lookup spends.
    */
   private static final List<Duration> LOOKUP_DEADLINES =
       List.of(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20));
@@ -79,7 +79,8 @@ public final class WorkerMain {
     private final ShareGroupIntake intake;
     private final WorkerHealth health;
     private final HealthServer healthServer;
-    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(1);
     private boolean stopped;
 
     private Worker(
@@ -107,7 +108,9 @@ public final class WorkerMain {
 
     public static Worker start(WorkerConfig config) {
       RuntimeCatalogue catalogue = RuntimeCatalogue.load(config.catalogue());
-      var api = DockerClients.api(config.dockerHost(), 4 * config.concurrency() + 8, Duration.ofSeconds(30));
+      var api =
+          DockerClients.api(
+              config.dockerHost(), 4 * config.concurrency() + 8, Duration.ofSeconds(30));
       var reserves = config.warmReserves(catalogue.runtimes());
       // One attach stream per warm, running or spent sandbox: room for every reserve on top of
       // what the rest of the pool may hold (spent containers, demand, recycled ones).
@@ -122,7 +125,8 @@ public final class WorkerMain {
         LOG.warn("could not look for orphaned sandboxes (Docker unreachable?)", e);
       }
       PeerSweeper peerSweeper =
-          PeerSweeper.every(engine, config.workerId(), config.ownerLeaseTtl(), config.orphanStaleAfter());
+          PeerSweeper.every(
+              engine, config.workerId(), config.ownerLeaseTtl(), config.orphanStaleAfter());
       SandboxSettings settings =
           SandboxSettings.of(
               config.workerId(),
@@ -137,25 +141,33 @@ public final class WorkerMain {
         LOG.warn(
             "GOZO_LOCK_DURATION_MS ({} ms) is shorter than the longest possible job ({} ms): such"
                 + " jobs may run twice",
-            lock.toMillis(), longestJob.toMillis());
+            lock.toMillis(),
+            longestJob.toMillis());
       }
       DockerSandbox sandbox = new DockerSandbox(engine, settings, config.recyclePolicy());
       if (!config.recyclePolicy().tenants().isEmpty()) {
         LOG.info(
             "recycling mode for tenants {} (at most {} jobs per container)",
-            config.recyclePolicy().tenants(), config.recycleMaxJobs());
+            config.recyclePolicy().tenants(),
+            config.recycleMaxJobs());
       }
       sandbox.warmUp(reserves);
       ResultPublisher publisher =
           new ResultPublisher(
-              config.kafkaBootstrap(), config.resultsTopic(), config.eventsTopic(), Duration.ofSeconds(30));
+              config.kafkaBootstrap(),
+              config.resultsTopic(),
+              config.eventsTopic(),
+              Duration.ofSeconds(30));
       // A job delivered again may have a result already (its worker died before acknowledging).
       ResultLookup lookup =
           new ResultLookup(config.kafkaBootstrap(), config.resultsTopic(), LOOKUP_DEADLINES);
       // A job with an Idempotency-Key may have been published twice, by two gateways at once.
       JobTopicScan earlierRecords =
           new JobTopicScan(
-              config.kafkaBootstrap(), config.jobsTopic(), config.duplicateWindow(), JOB_SCAN_DEADLINE);
+              config.kafkaBootstrap(),
+              config.jobsTopic(),
+              config.duplicateWindow(),
+              JOB_SCAN_DEADLINE);
       JobProcessor processor =
           new JobProcessor(
               catalogue,
@@ -190,7 +202,15 @@ public final class WorkerMain {
       }
       Worker worker =
           new Worker(
-              config, sandbox, lease, peerSweeper, publisher, lookup, earlierRecords, intake, health,
+              config,
+              sandbox,
+              lease,
+              peerSweeper,
+              publisher,
+              lookup,
+              earlierRecords,
+              intake,
+              health,
               healthServer);
       worker.startTakingJobs();
       return worker;
@@ -202,8 +222,8 @@ public final class WorkerMain {
     }
 
     /**
-     * Takes jobs once the share group is configured as required; until then (a broker that
-     * refuses the lock, a broker away) it says why in the log and in /health and tries again.
+     * Takes jobs once the share group is configured as required; until then (a broker that refuses
+     * the lock, a broker away) it says why in the log and in /health and tries again.
      */
     private void startTakingJobs() {
       if (configureShareGroup()) {
@@ -231,13 +251,16 @@ public final class WorkerMain {
     /** One attempt; starts the intake and returns true when the group is configured. */
     private boolean configureShareGroup() {
       Optional<String> problem =
-          ShareGroupSetup.configure(config.kafkaBootstrap(), config.shareGroup(), config.lockDuration());
+          ShareGroupSetup.configure(
+              config.kafkaBootstrap(), config.shareGroup(), config.lockDuration());
       if (problem.isPresent()) {
         health.shareGroupRefused(problem.get());
         LOG.error(
             "share group {} is not configured as this worker requires, so it takes no job: {};"
                 + " trying again in {} s",
-            config.shareGroup(), problem.get(), SHARE_GROUP_RETRY.toSeconds());
+            config.shareGroup(),
+            problem.get(),
+            SHARE_GROUP_RETRY.toSeconds());
         return false;
       }
       synchronized (this) {
@@ -249,8 +272,11 @@ public final class WorkerMain {
       }
       LOG.info(
           "worker {} started: {} slots, group {} (lock {} ms), topic {}",
-          config.workerId(), config.concurrency(), config.shareGroup(),
-          config.lockDuration().toMillis(), config.jobsTopic());
+          config.workerId(),
+          config.concurrency(),
+          config.shareGroup(),
+          config.lockDuration().toMillis(),
+          config.jobsTopic());
       return true;
     }
 
@@ -267,9 +293,9 @@ public final class WorkerMain {
     }
 
     /**
-     * Graceful stop: take no more jobs, let running ones finish within the grace period, then
-     * kill what still runs (those records are released for another worker), remove every
-     * container, and close Kafka clients. Logs which of the two endings it was.
+     * Graceful stop: take no more jobs, let running ones finish within the grace period, then kill
+     * what still runs (those records are released for another worker), remove every container, and
+     * close Kafka clients. Logs which of the two endings it was.
      */
     public void stop() {
       synchronized (this) {
@@ -278,7 +304,10 @@ public final class WorkerMain {
         }
         stopped = true;
       }
-      LOG.info("worker {} stopping: no new jobs, {} ms for running ones", config.workerId(), config.shutdownGrace().toMillis());
+      LOG.info(
+          "worker {} stopping: no new jobs, {} ms for running ones",
+          config.workerId(),
+          config.shutdownGrace().toMillis());
       intake.stopTaking();
       if (intake.awaitStopped(config.shutdownGrace())) {
         LOG.info("all running jobs finished");

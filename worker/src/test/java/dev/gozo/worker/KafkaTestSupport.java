@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A real broker for integration tests, the test JVM's one {@link TestKafka}. Each test class gets
- * its own topics and share group, as {@link dev.gozo.topics.Topics} defines them, so classes
- * cannot see each other's jobs.
+ * its own topics and share group, as {@link dev.gozo.topics.Topics} defines them, so classes cannot
+ * see each other's jobs.
  */
 public final class KafkaTestSupport implements AutoCloseable {
 
@@ -49,7 +49,8 @@ public final class KafkaTestSupport implements AutoCloseable {
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-    producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
   }
 
   public WorkerConfig workerConfig(String workerId, int concurrency) {

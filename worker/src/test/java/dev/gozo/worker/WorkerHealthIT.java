@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A worker's own health and the conditions under which it must not take jobs, against a real
- * broker: its {@code GET /health}, a share group the broker refuses to configure as required,
- * and a job slot that dies.
+ * broker: its {@code GET /health}, a share group the broker refuses to configure as required, and a
+ * job slot that dies.
  */
 class WorkerHealthIT {
 
@@ -116,7 +116,8 @@ class WorkerHealthIT {
             },
             () -> true)) {
       intake.start();
-      List<String> keys = List.of("a-" + UUID.randomUUID(), "b-" + UUID.randomUUID(), "c-" + UUID.randomUUID());
+      List<String> keys =
+          List.of("a-" + UUID.randomUUID(), "b-" + UUID.randomUUID(), "c-" + UUID.randomUUID());
       for (String key : keys) {
         kafka.publishJob(key, new byte[] {1});
       }
@@ -144,7 +145,9 @@ class WorkerHealthIT {
         .setTenant("acme")
         .setLanguage("python")
         .addFiles(
-            SourceFile.newBuilder().setName("main.py").setContent(ByteString.copyFromUtf8("print(1)")))
+            SourceFile.newBuilder()
+                .setName("main.py")
+                .setContent(ByteString.copyFromUtf8("print(1)")))
         .setSubmittedAtMs(System.currentTimeMillis())
         .build();
   }

@@ -92,7 +92,8 @@ class WorkerKafkaIT {
     try (ResultPublisher publisher =
         new ResultPublisher(kafka.bootstrap, kafka.results, kafka.events, Duration.ofSeconds(10))) {
       for (int i = 0; i < 5; i++) {
-        assertThat(publisher.publish(completed("other-" + i + "-" + UUID.randomUUID(), "w0"))).isTrue();
+        assertThat(publisher.publish(completed("other-" + i + "-" + UUID.randomUUID(), "w0")))
+            .isTrue();
       }
       assertThat(publisher.publish(completed(ours, "dead-worker"))).isTrue();
     }

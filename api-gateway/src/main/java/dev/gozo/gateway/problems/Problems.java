@@ -51,7 +51,8 @@ public final class Problems {
 
   /** 429 with Retry-After: the tenant has too many jobs waiting in the queue. */
   public static MutableHttpResponse<Problem> tooManyQueued(String detail, long retryAfterSeconds) {
-    return respond(HttpStatus.TOO_MANY_REQUESTS, "too-many-queued-jobs", "Too many queued jobs", detail)
+    return respond(
+            HttpStatus.TOO_MANY_REQUESTS, "too-many-queued-jobs", "Too many queued jobs", detail)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
   }
 

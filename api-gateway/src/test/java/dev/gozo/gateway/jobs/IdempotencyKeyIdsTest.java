@@ -18,7 +18,9 @@ class IdempotencyKeyIdsTest {
 
   @Test
   void shouldNeverLetOneTenantsKeyNameAnotherTenantsJob() {
-    assertThat(JobIds.forIdempotencyKey("acme", "k")).isNotEqualTo(JobIds.forIdempotencyKey("evil", "k"));
-    assertThat(JobIds.forIdempotencyKey("acme", "k1")).isNotEqualTo(JobIds.forIdempotencyKey("acme", "k2"));
+    assertThat(JobIds.forIdempotencyKey("acme", "k"))
+        .isNotEqualTo(JobIds.forIdempotencyKey("evil", "k"));
+    assertThat(JobIds.forIdempotencyKey("acme", "k1"))
+        .isNotEqualTo(JobIds.forIdempotencyKey("acme", "k2"));
   }
 }

@@ -14,11 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients we never see decode our topics with the descriptors they were built with: a field
- * number, once released, keeps its name, type and cardinality forever, or is removed and
- * reserved. The last released shape is {@code released-v1.shape}; new fields and values may be
- * added freely. On a release, regenerate it: {@code mvn -pl protocol test
- * -Dgozo.proto.release=true}.
+ * Clients we never see decode our topics with the descriptors they were built with: a field number,
+ * once released, keeps its name, type and cardinality forever, or is removed and reserved. The last
+ * released shape is {@code released-v1.shape}; new fields and values may be added freely. On a
+ * release, regenerate it: {@code mvn -pl protocol test -Dgozo.proto.release=true}.
  */
 class ProtoCompatibilityTest {
 
@@ -39,30 +38,33 @@ class ProtoCompatibilityTest {
     }
 
     List<String> broken = new ArrayList<>();
-    released().forEach(
-        (key, was) -> {
-          String now = current.get(key);
-          String[] parts = key.split(" ");
-          if (now == null) {
-            if (!ProtoShape.isReserved(
-                ProtoShape.FILES, parts[0], parts[1], Integer.parseInt(parts[2]))) {
-              broken.add(key + " (" + was + ") was removed without reserving its number");
-            }
-          } else if (!now.equals(was)) {
-            broken.add(key + " was '" + was + "', is now '" + now + "'");
-          }
-        });
+    released()
+        .forEach(
+            (key, was) -> {
+              String now = current.get(key);
+              String[] parts = key.split(" ");
+              if (now == null) {
+                if (!ProtoShape.isReserved(
+                    ProtoShape.FILES, parts[0], parts[1], Integer.parseInt(parts[2]))) {
+                  broken.add(key + " (" + was + ") was removed without reserving its number");
+                }
+              } else if (!now.equals(was)) {
+                broken.add(key + " was '" + was + "', is now '" + now + "'");
+              }
+            });
 
     assertThat(broken).as("incompatible changes against " + RELEASED).isEmpty();
   }
 
   @Test
   void shouldStartEveryEnumWithAnUnspecifiedZero() {
-    ProtoShape.of(ProtoShape.FILES).forEach((key, name) -> {
-      if (key.startsWith("enum ") && key.endsWith(" 0")) {
-        assertThat(name).as(key).endsWith("_UNSPECIFIED");
-      }
-    });
+    ProtoShape.of(ProtoShape.FILES)
+        .forEach(
+            (key, name) -> {
+              if (key.startsWith("enum ") && key.endsWith(" 0")) {
+                assertThat(name).as(key).endsWith("_UNSPECIFIED");
+              }
+            });
   }
 
   private static Map<String, String> released() throws IOException {

@@ -42,7 +42,11 @@ final class ProtoShape {
     for (FieldDescriptor field : message.getFields()) {
       shape.put(
           "message " + message.getFullName() + " " + field.getNumber(),
-          field.getName() + " " + typeOf(field) + " " + (field.isRepeated() ? "repeated" : "single"));
+          field.getName()
+              + " "
+              + typeOf(field)
+              + " "
+              + (field.isRepeated() ? "repeated" : "single"));
     }
     message.getNestedTypes().forEach(nested -> addMessage(nested, shape));
     message.getEnumTypes().forEach(e -> addEnum(e, shape));

@@ -49,8 +49,8 @@ public interface ContainerEngine {
   ContainerState inspect(String id);
 
   /**
-   * Waits until the container has exited and returns its exit status; throws when it has not
-   * exited within the timeout.
+   * Waits until the container has exited and returns its exit status; throws when it has not exited
+   * within the timeout.
    */
   int awaitExit(String id, Duration timeout);
 
@@ -59,8 +59,8 @@ public interface ContainerEngine {
 
   /**
    * The engine's own time. Leases and container ages are measured against it, never against a
-   * worker's clock: workers on different hosts share one engine, and their clocks may disagree
-   * with it and with each other, while the engine's creation times and its clock always agree.
+   * worker's clock: workers on different hosts share one engine, and their clocks may disagree with
+   * it and with each other, while the engine's creation times and its clock always agree.
    */
   Instant time();
 

@@ -5,8 +5,8 @@ import java.util.function.IntSupplier;
 
 /**
  * What the worker's {@code GET /health} reports: whether the Docker engine answers, whether the
- * share group is configured as the worker requires (it takes no job before), and how many job
- * slots are alive. The worker is up only when all three hold.
+ * share group is configured as the worker requires (it takes no job before), and how many job slots
+ * are alive. The worker is up only when all three hold.
  */
 public final class WorkerHealth {
 

@@ -1,8 +1,8 @@
 package dev.gozo.worker.intake;
 
 /**
- * One job record as the share group delivered it: where it sits in the jobs topic and how often
- * it was delivered.
+ * One job record as the share group delivered it: where it sits in the jobs topic and how often it
+ * was delivered.
  *
  * @param key the record's key (the job id), or null
  * @param value the record's bytes (an {@code ExecuteJob}), or null

@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles one delivered job record from start to acknowledgement decision: decode, give up on
- * jobs that were delivered too often, validate, run, publish the result. The result is durable
- * before the record is accepted; when it cannot be published, or the sandbox is unavailable, the
- * record is released so that another attempt (here or on another worker) runs it.
+ * Handles one delivered job record from start to acknowledgement decision: decode, give up on jobs
+ * that were delivered too often, validate, run, publish the result. The result is durable before
+ * the record is accepted; when it cannot be published, or the sandbox is unavailable, the record is
+ * released so that another attempt (here or on another worker) runs it.
  */
 public final class JobProcessor implements RecordHandler {
 
@@ -121,7 +121,9 @@ public final class JobProcessor implements RecordHandler {
       if (earlier instanceof KeyScan.Hit hit) {
         LOG.info(
             "job {}: record at offset {} is a repeat of the one at offset {}; only that one runs",
-            job.getJobId(), record.offset(), hit.offset());
+            job.getJobId(),
+            record.offset(),
+            hit.offset());
         return Optional.of(Decision.ACCEPT);
       }
       if (earlier instanceof KeyScan.Unfinished unfinished) {
@@ -135,7 +137,9 @@ public final class JobProcessor implements RecordHandler {
         LOG.warn(
             "job {}: delivered again (attempt {}), but {} already published its result; not"
                 + " running it twice",
-            job.getJobId(), attempt, found.result().getWorkerId());
+            job.getJobId(),
+            attempt,
+            found.result().getWorkerId());
         return Optional.of(Decision.ACCEPT);
       }
       if (search instanceof ResultSearch.Unfinished unfinished) {
@@ -156,7 +160,9 @@ public final class JobProcessor implements RecordHandler {
     }
     LOG.warn(
         "job {}: could not look for {} ({}); handing it back instead of running it",
-        job.getJobId(), what, reason);
+        job.getJobId(),
+        what,
+        reason);
     return Decision.RELEASE;
   }
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * Looks in the jobs topic for an earlier record of a job id, up to {@code window} before the
- * record: two gateways given the same Idempotency-Key at the same moment publish one id twice,
- * and only the first record (the lowest offset of the id's partition) may run.
+ * record: two gateways given the same Idempotency-Key at the same moment publish one id twice, and
+ * only the first record (the lowest offset of the id's partition) may run.
  */
 public final class JobTopicScan implements EarlierRecords, AutoCloseable {
 

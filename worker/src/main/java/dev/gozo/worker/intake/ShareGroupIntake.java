@@ -23,23 +23,23 @@ import org.slf4j.LoggerFactory;
  * at a time.
  *
  * <p>Design: each slot is a thread with its own {@link KafkaShareConsumer} that acquires exactly
- * one record at a time ({@code share.acquire.mode=record_limit}, {@code max.poll.records=1}),
- * runs it, and acknowledges it before polling again. A busy slot does not poll, so a saturated
- * worker stops taking work and the backlog stays in Kafka, not in our memory; share groups let
- * any number of slots on any number of workers read the same partitions. A record whose worker
- * dies is redelivered by the broker after its acquisition lock expires; the delivery count tells
- * the processor when to give up on a poison job.
+ * one record at a time ({@code share.acquire.mode=record_limit}, {@code max.poll.records=1}), runs
+ * it, and acknowledges it before polling again. A busy slot does not poll, so a saturated worker
+ * stops taking work and the backlog stays in Kafka, not in our memory; share groups let any number
+ * of slots on any number of workers read the same partitions. A record whose worker dies is
+ * redelivered by the broker after its acquisition lock expires; the delivery count tells the
+ * processor when to give up on a poison job.
  *
  * <p>A slot that fails unexpectedly is not lost: it closes its consumer (the record it held is
  * redelivered), waits a backoff, and starts again with a new one; {@link #aliveSlots()} tells the
  * health endpoint how many are polling or running a job. Only the JVM itself failing (out of
  * memory) ends the process, with a non-zero status for its supervisor.
  *
- * <p>The acquisition lock must outlast the longest job (compile plus run wall limits plus
- * set-up); {@link ShareGroupSetup} sets it from {@code GOZO_LOCK_DURATION_MS} and the worker
- * takes no job until the broker has accepted it. Lock renewal (KIP-1222 RENEW) was tried and left
- * out: in Kafka 4.4 it needs a group switch that is off by default and re-delivers renewed records
- * through poll (KAFKA-20458), see docs/adr/0002.
+ * <p>The acquisition lock must outlast the longest job (compile plus run wall limits plus set-up);
+ * {@link ShareGroupSetup} sets it from {@code GOZO_LOCK_DURATION_MS} and the worker takes no job
+ * until the broker has accepted it. Lock renewal (KIP-1222 RENEW) was tried and left out: in Kafka
+ * 4.4 it needs a group switch that is off by default and re-delivers renewed records through poll
+ * (KAFKA-20458), see docs/adr/0002.
  */
 public final class ShareGroupIntake implements AutoCloseable {
 
@@ -132,7 +132,10 @@ public final class ShareGroupIntake implements AutoCloseable {
           return;
         }
         if (failure instanceof VirtualMachineError) {
-          LOG.error("job slot {}: the JVM failed; exiting for the supervisor to restart us", slot, failure);
+          LOG.error(
+              "job slot {}: the JVM failed; exiting for the supervisor to restart us",
+              slot,
+              failure);
           Runtime.getRuntime().halt(JVM_FAILURE_STATUS);
         }
         if (System.nanoTime() - startedAt > STABLE_AFTER.toNanos()) {
@@ -140,11 +143,17 @@ public final class ShareGroupIntake implements AutoCloseable {
         }
         restarts.incrementAndGet();
         LOG.error(
-            "job slot {} failed; restarting it in {} ms with a new consumer", slot, backoff.toMillis(), failure);
+            "job slot {} failed; restarting it in {} ms with a new consumer",
+            slot,
+            backoff.toMillis(),
+            failure);
         if (!sleep(backoff)) {
           return;
         }
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
       }
     } finally {
       stopped.countDown();
@@ -158,7 +167,8 @@ public final class ShareGroupIntake implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "gozo-worker-slot-" + slot);
     KafkaShareConsumer<String, byte[]> consumer;
     try {
-      consumer = new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+      consumer =
+          new KafkaShareConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
       consumer.subscribe(List.of(jobsTopic));
     } catch (RuntimeException e) {
       return e;
@@ -259,9 +269,9 @@ public final class ShareGroupIntake implements AutoCloseable {
   }
 
   /**
-   * Stops polling; slots finish the job they hold, acknowledge it and close. No wakeup(): it
-   * would abort the acknowledgement commit of a job that just finished, and an idle slot's poll
-   * returns within its 500 ms timeout anyway.
+   * Stops polling; slots finish the job they hold, acknowledge it and close. No wakeup(): it would
+   * abort the acknowledgement commit of a job that just finished, and an idle slot's poll returns
+   * within its 500 ms timeout anyway.
    */
   public void stopTaking() {
     running = false;

@@ -9,8 +9,8 @@ import java.util.Optional;
  * Makes sure the workers' share group behaves as the worker assumes ({@link
  * Topics#shareGroupSettings}): a new group starts at the earliest offset (jobs published before the
  * first worker started are not skipped), and a delivered job stays locked to its worker for longer
- * than the longest job can run (so it is never handed to a second worker while the first still
- * runs it) but not much longer (so the jobs of a worker that died come back soon).
+ * than the longest job can run (so it is never handed to a second worker while the first still runs
+ * it) but not much longer (so the jobs of a worker that died come back soon).
  *
  * <p>The settings are written and then read back: a broker that refuses them (a lock above its
  * {@code group.share.max.record.lock.duration.ms}, say) leaves the group on the broker's default

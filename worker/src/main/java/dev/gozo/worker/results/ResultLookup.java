@@ -8,9 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks in the results topic for a result an earlier delivery of a job already published, from
- * the job's submission time minus {@link ResultTopicScan#CLOCK_SKEW} (for hosts whose clocks
- * differ).
+ * Looks in the results topic for a result an earlier delivery of a job already published, from the
+ * job's submission time minus {@link ResultTopicScan#CLOCK_SKEW} (for hosts whose clocks differ).
  *
  * <p>Used for jobs delivered more than once, which is rare: a worker that died after publishing a
  * result but before acknowledging the job leaves a result behind, and running the job again would
@@ -46,7 +45,8 @@ public final class ResultLookup implements PublishedResults, AutoCloseable {
       if (!(search instanceof ResultSearch.Unfinished unfinished)) {
         return search;
       }
-      LOG.warn("job {}: looking for an earlier result did not finish: {}", jobId, unfinished.reason());
+      LOG.warn(
+          "job {}: looking for an earlier result did not finish: {}", jobId, unfinished.reason());
     }
     return search;
   }

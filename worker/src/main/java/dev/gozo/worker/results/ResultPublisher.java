@@ -40,7 +40,8 @@ public final class ResultPublisher implements ResultSink, AutoCloseable {
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) sendTimeout.toMillis());
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(sendTimeout.toMillis(), 10_000));
+    props.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(sendTimeout.toMillis(), 10_000));
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeout.toMillis());
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "gozo-worker-results");
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

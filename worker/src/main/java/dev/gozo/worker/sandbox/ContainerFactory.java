@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates hardened sandbox containers: no network, read-only root, non-root user, every
- * capability dropped, no-new-privileges, our own seccomp allowlist (seccomp.json: stricter than
- * Docker's default, see docs/security.md), an init process, memory without swap, a pids limit, a
- * CPU quota, small size-limited tmpfs mounts for /work and /tmp, and no log driver (output is only
- * ever read from the attach stream, so nothing lands on the host's disk).
+ * Creates hardened sandbox containers: no network, read-only root, non-root user, every capability
+ * dropped, no-new-privileges, our own seccomp allowlist (seccomp.json: stricter than Docker's
+ * default, see docs/security.md), an init process, memory without swap, a pids limit, a CPU quota,
+ * small size-limited tmpfs mounts for /work and /tmp, and no log driver (output is only ever read
+ * from the attach stream, so nothing lands on the host's disk).
  */
 final class ContainerFactory {
 
@@ -31,9 +31,10 @@ final class ContainerFactory {
 
   private static final String LAUNCHER = loadResource("launcher.sh");
 
-  /** The engine takes the profile's JSON itself (the CLI's --security-opt seccomp=FILE reads it). */
-  static final String SECCOMP_PROFILE =
-      loadResource("seccomp.json").replaceAll("\\n\\s*", "");
+  /**
+   * The engine takes the profile's JSON itself (the CLI's --security-opt seccomp=FILE reads it).
+   */
+  static final String SECCOMP_PROFILE = loadResource("seccomp.json").replaceAll("\\n\\s*", "");
 
   // Memory the engine may give /dev/shm: enough for a runtime's own semaphores, too little to
   // hold data past the memory limit's reach for long.
@@ -72,7 +73,9 @@ final class ContainerFactory {
       if (meter == ResourceMeter.NONE) {
         LOG.warn(
             "sandbox {} (pid {}): no cgroup found under {}; its jobs get no CPU or memory figures",
-            id, pid, settings.cgroupRoot());
+            id,
+            pid,
+            settings.cgroupRoot());
       }
       container.meter(meter);
       return container;

@@ -40,7 +40,8 @@ public final class DockerSandbox implements Sandbox {
   private final RecyclePolicy recycling;
   private final RecycleShelf shelf;
   private final CircuitBreaker engine;
-  private final java.util.Set<SandboxContainer> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<SandboxContainer> inUse =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private volatile boolean aborting;
 
@@ -92,8 +93,8 @@ public final class DockerSandbox implements Sandbox {
 
   /**
    * Whether to take a job now. False while the engine's circuit breaker is open. When it is half
-   * open, a ping (not a job) probes the engine, so an outage costs no job a delivery attempt
-   * beyond those already in hand when it began.
+   * open, a ping (not a job) probes the engine, so an outage costs no job a delivery attempt beyond
+   * those already in hand when it began.
    */
   public boolean available() {
     if (closed) {
@@ -167,7 +168,9 @@ public final class DockerSandbox implements Sandbox {
     Outcome outcome = null;
     try {
       outcome = run.execute();
-      return aborting ? new Outcome.Unavailable("the worker stopped before the job finished") : outcome;
+      return aborting
+          ? new Outcome.Unavailable("the worker stopped before the job finished")
+          : outcome;
     } catch (RuntimeException e) {
       if (aborting) {
         return new Outcome.Unavailable("the worker stopped before the job finished");
@@ -184,7 +187,11 @@ public final class DockerSandbox implements Sandbox {
       } else {
         pool.otherJobEnded();
       }
-      if (recycle && !aborting && !closed && outcome != null && RecyclePolicy.mayReuseAfter(outcome)) {
+      if (recycle
+          && !aborting
+          && !closed
+          && outcome != null
+          && RecyclePolicy.mayReuseAfter(outcome)) {
         // The result does not wait for the scrub; the container is shelved once it is clean.
         shelf.putWhenScrubbed(job.tenant(), container, run.cleaned());
       } else {
@@ -195,10 +202,10 @@ public final class DockerSandbox implements Sandbox {
 
   /**
    * For a tenant in recycling mode: one of its scrubbed containers when one is idle. Otherwise a
-   * warm container from the pool, if one is ready, is better than waiting for a scrub: the
-   * tenant's set of containers grows until a clean one is ready whenever a job arrives (with as
-   * many containers as jobs running, every job waited for the previous one's scrub). Only with no
-   * warm container either does the job wait for a scrub in progress (null: take from the pool).
+   * warm container from the pool, if one is ready, is better than waiting for a scrub: the tenant's
+   * set of containers grows until a clean one is ready whenever a job arrives (with as many
+   * containers as jobs running, every job waited for the previous one's scrub). Only with no warm
+   * container either does the job wait for a scrub in progress (null: take from the pool).
    */
   private SandboxContainer reusableContainer(SandboxJob job) {
     String poolKey = WarmPool.key(job.runtime());
@@ -215,8 +222,8 @@ public final class DockerSandbox implements Sandbox {
   }
 
   /**
-   * Kills every running job's container: used when a graceful stop runs out of time. The jobs
-   * come back as {@link Outcome.Unavailable} so their records are released, not failed.
+   * Kills every running job's container: used when a graceful stop runs out of time. The jobs come
+   * back as {@link Outcome.Unavailable} so their records are released, not failed.
    */
   public void abortRunning() {
     aborting = true;
@@ -294,7 +301,8 @@ public final class DockerSandbox implements Sandbox {
     try {
       Orphans.removeAllOwnedBy(containers, settings.ownerId(), STOP_CLEANUP_TIMEOUT);
     } catch (RuntimeException e) {
-      LOG.warn("could not check for sandboxes left at stop (Docker unreachable?): {}", e.toString());
+      LOG.warn(
+          "could not check for sandboxes left at stop (Docker unreachable?): {}", e.toString());
     }
   }
 }

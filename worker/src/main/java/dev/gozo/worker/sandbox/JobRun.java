@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
  * Drives one job through one container: send the payload, watch the compile step, tighten the
  * limits, release the run step, watch it, and read how it ended. The job's thread does the
  * watching: every {@code meterInterval} it compares wall time and the cgroup's CPU time (all
- * processes and threads of the container) with the step's limits, and kills the container when
- * one is crossed. Output limits are detected while the output streams in.
+ * processes and threads of the container) with the step's limits, and kills the container when one
+ * is crossed. Output limits are detected while the output streams in.
  */
 final class JobRun {
 

@@ -14,8 +14,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The bytes the worker writes to a waiting container's stdin (see launcher.sh for the format).
- * Files travel inside the stream, never through a shared directory, so nothing the program does
- * can make the worker touch the host's filesystem.
+ * Files travel inside the stream, never through a shared directory, so nothing the program does can
+ * make the worker touch the host's filesystem.
  */
 public final class LaunchPayload {
 

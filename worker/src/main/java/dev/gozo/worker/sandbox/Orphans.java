@@ -108,9 +108,7 @@ public final class Orphans {
             left.stream().map(ContainerSummary::id).toList());
         return false;
       }
-      forceRemove(
-          engine,
-          left.stream().filter(container -> !container.removing()).toList());
+      forceRemove(engine, left.stream().filter(container -> !container.removing()).toList());
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
@@ -131,11 +129,13 @@ public final class Orphans {
     return container.labels().get(ContainerFactory.OWNER_LABEL);
   }
 
-  private static List<ContainerSummary> inScope(List<ContainerSummary> containers, Predicate<String> inScope) {
+  private static List<ContainerSummary> inScope(
+      List<ContainerSummary> containers, Predicate<String> inScope) {
     return containers.stream().filter(container -> inScope.test(ownerOf(container))).toList();
   }
 
-  private static List<ContainerSummary> listLabelled(ContainerEngine engine, String label, String value) {
+  private static List<ContainerSummary> listLabelled(
+      ContainerEngine engine, String label, String value) {
     return listLabelled(engine, Map.of(label, value));
   }
 

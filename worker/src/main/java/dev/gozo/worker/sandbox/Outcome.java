@@ -1,8 +1,8 @@
 package dev.gozo.worker.sandbox;
 
 /**
- * How a job ended. A value, never an exception: every path through the sandbox, including our
- * own failures, ends in exactly one of these records.
+ * How a job ended. A value, never an exception: every path through the sandbox, including our own
+ * failures, ends in exactly one of these records.
  */
 public sealed interface Outcome {
 
@@ -29,8 +29,7 @@ public sealed interface Outcome {
   record CompileError(StepReport compile, String message) implements Outcome {}
 
   /** CPU-time or wall-clock limit, of the compile or the run step. */
-  record TimeLimitExceeded(StepReport compile, StepReport run, String message)
-      implements Outcome {}
+  record TimeLimitExceeded(StepReport compile, StepReport run, String message) implements Outcome {}
 
   /** The kernel's OOM killer ended the program. */
   record MemoryLimitExceeded(StepReport compile, StepReport run, String message)
@@ -47,8 +46,8 @@ public sealed interface Outcome {
   record InternalError(String message) implements Outcome {}
 
   /**
-   * The sandbox could not be reached (Docker down, engine overloaded). Not final: the job is
-   * handed back to the queue so that this or another worker runs it later.
+   * The sandbox could not be reached (Docker down, engine overloaded). Not final: the job is handed
+   * back to the queue so that this or another worker runs it later.
    */
   record Unavailable(String message) implements Outcome {}
 }

@@ -4,15 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Splits a container's stdout and stderr into the compile step's and the run step's output,
- * capping each while it streams, so a program that prints forever costs us a bounded amount of
- * memory. Markers written by the launcher (see launcher.sh) separate the phases; once a stream has
- * passed its "ready" marker, its bytes are the program's; only the launcher's "exit" marker is
- * still recognised there (it carries a 128-bit nonce the program does not know, and could only
- * end the program's own job early if forged).
+ * Splits a container's stdout and stderr into the compile step's and the run step's output, capping
+ * each while it streams, so a program that prints forever costs us a bounded amount of memory.
+ * Markers written by the launcher (see launcher.sh) separate the phases; once a stream has passed
+ * its "ready" marker, its bytes are the program's; only the launcher's "exit" marker is still
+ * recognised there (it carries a 128-bit nonce the program does not know, and could only end the
+ * program's own job early if forged).
  *
- * <p>Frames of one container arrive on one docker-java thread; the methods are synchronized
- * anyway because the job thread reads the results.
+ * <p>Frames of one container arrive on one docker-java thread; the methods are synchronized anyway
+ * because the job thread reads the results.
  */
 final class OutputCapture {
 
@@ -53,8 +53,8 @@ final class OutputCapture {
   }
 
   /**
-   * Completes with the program's exit status once the launcher reported it on both streams, so
-   * all the output the program wrote before exiting has been captured.
+   * Completes with the program's exit status once the launcher reported it on both streams, so all
+   * the output the program wrote before exiting has been captured.
    */
   CompletableFuture<Integer> exited() {
     return exited;
@@ -120,8 +120,8 @@ final class OutputCapture {
 
   /**
    * The streams ended without the launcher's exit marker (a limit kill, or the launcher died).
-   * Bytes held back because they might have begun a marker were the program's, e.g. the newline
-   * at the end of its last line: hand them over.
+   * Bytes held back because they might have begun a marker were the program's, e.g. the newline at
+   * the end of its last line: hand them over.
    */
   synchronized void streamsEnded() {
     for (StreamState stream : new StreamState[] {stdout, stderr}) {

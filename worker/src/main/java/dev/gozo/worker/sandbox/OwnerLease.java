@@ -90,9 +90,7 @@ public final class OwnerLease implements AutoCloseable {
       // removal failed, one a previous life of this owner left): never a moment without a lease.
       Orphans.forceRemove(
           engine,
-          leasesOf(engine, ownerId).stream()
-              .filter(lease -> !lease.id().equals(fresh))
-              .toList());
+          leasesOf(engine, ownerId).stream().filter(lease -> !lease.id().equals(fresh)).toList());
     } catch (RuntimeException e) {
       LOG.warn(
           "owner lease of {}: renewal failed, retrying in {} ms (peers may remove this worker's"

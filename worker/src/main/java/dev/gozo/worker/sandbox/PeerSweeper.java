@@ -29,7 +29,9 @@ public final class PeerSweeper implements AutoCloseable {
     return every(engine, ownerId, interval, staleAfter, Orphans.ANY_OWNER);
   }
 
-  /** As {@link #every(ContainerEngine, String, Duration, Duration)}, for the owners IN_SCOPE only. */
+  /**
+   * As {@link #every(ContainerEngine, String, Duration, Duration)}, for the owners IN_SCOPE only.
+   */
   static PeerSweeper every(
       ContainerEngine engine,
       String ownerId,

@@ -40,9 +40,9 @@ final class RecycleShelf implements AutoCloseable {
   }
 
   /**
-   * A clean container that served this tenant's jobs of this runtime before, or null. When none
-   * is idle but one is being scrubbed (a few milliseconds after its job's result), waits up to
-   * maxWait for it: much cheaper than starting a container, which costs the engine ~0.3 s.
+   * A clean container that served this tenant's jobs of this runtime before, or null. When none is
+   * idle but one is being scrubbed (a few milliseconds after its job's result), waits up to maxWait
+   * for it: much cheaper than starting a container, which costs the engine ~0.3 s.
    */
   SandboxContainer take(String tenant, String poolKey, Duration maxWait) {
     Compartment compartment = compartments.get(key(tenant, poolKey));
@@ -70,7 +70,8 @@ final class RecycleShelf implements AutoCloseable {
    * Shelves the container once {@code scrubbed} completes (the launcher's "clean" marker), or
    * retires it when that fails or takes longer than the policy allows.
    */
-  void putWhenScrubbed(String tenant, SandboxContainer container, CompletableFuture<Void> scrubbed) {
+  void putWhenScrubbed(
+      String tenant, SandboxContainer container, CompletableFuture<Void> scrubbed) {
     Compartment compartment =
         compartments.computeIfAbsent(key(tenant, container.poolKey()), k -> new Compartment());
     compartment.scrubStarted();
@@ -81,7 +82,9 @@ final class RecycleShelf implements AutoCloseable {
               if (error != null) {
                 LOG.warn(
                     "sandbox {} was not reported clean (limit {} ms): {}; removing it",
-                    container.id(), policy.cleanTimeout().toMillis(), error.toString());
+                    container.id(),
+                    policy.cleanTimeout().toMillis(),
+                    error.toString());
               }
               boolean reusable = error == null && !closed && mayServeAgain(container);
               if (!compartment.scrubEnded(reusable ? container : null, maxIdlePerKey)) {
@@ -111,8 +114,8 @@ final class RecycleShelf implements AutoCloseable {
   }
 
   /**
-   * One tenant's containers of one runtime: the idle ones, and how many are being scrubbed. A
-   * take that waits for a scrub is woken when it ends, whichever way it ends.
+   * One tenant's containers of one runtime: the idle ones, and how many are being scrubbed. A take
+   * that waits for a scrub is woken when it ends, whichever way it ends.
    */
   private static final class Compartment {
 
@@ -129,8 +132,8 @@ final class RecycleShelf implements AutoCloseable {
     }
 
     /**
-     * The scrub of a container ended; the container, if given, is shelved unless the compartment
-     * is full or closed. Returns whether it was shelved.
+     * The scrub of a container ended; the container, if given, is shelved unless the compartment is
+     * full or closed. Returns whether it was shelved.
      */
     synchronized boolean scrubEnded(SandboxContainer cleanOrNull, int maxIdle) {
       scrubbing--;

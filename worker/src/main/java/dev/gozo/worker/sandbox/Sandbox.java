@@ -1,8 +1,8 @@
 package dev.gozo.worker.sandbox;
 
 /**
- * Turns a job into an outcome. Implementations isolate the program completely and never throw
- * for anything the program does; infrastructure trouble becomes {@link Outcome.Unavailable}.
+ * Turns a job into an outcome. Implementations isolate the program completely and never throw for
+ * anything the program does; infrastructure trouble becomes {@link Outcome.Unavailable}.
  */
 public interface Sandbox extends AutoCloseable {
 

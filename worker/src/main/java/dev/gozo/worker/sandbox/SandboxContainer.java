@@ -4,8 +4,8 @@ import dev.gozo.worker.engine.ContainerEngine;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One started, attached container whose launcher is waiting for a job on stdin. Output that
- * arrives is handed to the capture of the job that owns the container.
+ * One started, attached container whose launcher is waiting for a job on stdin. Output that arrives
+ * is handed to the capture of the job that owns the container.
  */
 final class SandboxContainer {
 

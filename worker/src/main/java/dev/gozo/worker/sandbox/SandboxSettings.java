@@ -37,8 +37,8 @@ public record SandboxSettings(
   }
 
   /**
-   * The settings an operator chooses, with the fixed hardening choices (uid, tmpfs sizes,
-   * metering interval, kill slack) filled in from one place.
+   * The settings an operator chooses, with the fixed hardening choices (uid, tmpfs sizes, metering
+   * interval, kill slack) filled in from one place.
    */
   public static SandboxSettings of(
       String ownerId,
@@ -63,7 +63,16 @@ public record SandboxSettings(
 
   public SandboxSettings withWarmPerRuntime(int warm) {
     return new SandboxSettings(
-        ownerId, user, cpus, workDirMb, tmpMb, containerRuntime, cgroupRoot, warm,
-        Math.max(warm, maxWarmPerRuntime), meterInterval, killSlack);
+        ownerId,
+        user,
+        cpus,
+        workDirMb,
+        tmpMb,
+        containerRuntime,
+        cgroupRoot,
+        warm,
+        Math.max(warm, maxWarmPerRuntime),
+        meterInterval,
+        killSlack);
   }
 }

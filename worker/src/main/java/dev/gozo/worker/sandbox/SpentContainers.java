@@ -1,18 +1,18 @@
 package dev.gozo.worker.sandbox;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
 /**
  * Containers whose job is over and that wait to be removed (C is SandboxContainer; a name in
  * tests). Their launcher has already killed every process of the job and emptied its writable
- * places (see launcher.sh, "linger"), so one costs a sleeping shell and a few MiB until the
- * engine tears it down. Removal waits for a quiet moment because tearing a container down costs
- * the engine ~40 ms of CPU, which on a small host would slow the jobs of a burst; the caps bound
- * how many wait and for how long.
+ * places (see launcher.sh, "linger"), so one costs a sleeping shell and a few MiB until the engine
+ * tears it down. Removal waits for a quiet moment because tearing a container down costs the engine
+ * ~40 ms of CPU, which on a small host would slow the jobs of a burst; the caps bound how many wait
+ * and for how long.
  */
 final class SpentContainers<C> {
 

@@ -4,9 +4,9 @@ import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The attached container's stdin, as an InputStream docker-java pumps into the hijacked
- * connection. It blocks until the worker has something to send, so one connection made when the
- * container is warmed up carries the job later without a new handshake.
+ * The attached container's stdin, as an InputStream docker-java pumps into the hijacked connection.
+ * It blocks until the worker has something to send, so one connection made when the container is
+ * warmed up carries the job later without a new handshake.
  */
 final class StdinFeed extends InputStream {
 

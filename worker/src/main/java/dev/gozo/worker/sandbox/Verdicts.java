@@ -4,23 +4,26 @@ import dev.gozo.jobspec.EffectiveLimits;
 import dev.gozo.worker.sandbox.StepReport.LimitHit;
 
 /**
- * Turns a finished step into the job's outcome: a compile step that failed or was cut short, or
- * the run step. Verdicts come only from what the worker and
- * the kernel observed (our own limit kills, the OOM flag, the exit status), never from anything
- * the program printed.
+ * Turns a finished step into the job's outcome: a compile step that failed or was cut short, or the
+ * run step. Verdicts come only from what the worker and the kernel observed (our own limit kills,
+ * the OOM flag, the exit status), never from anything the program printed.
  */
 final class Verdicts {
 
   private Verdicts() {}
 
-  static Outcome ofRun(StepReport compile, StepReport run, boolean oomKilled, EffectiveLimits limits) {
+  static Outcome ofRun(
+      StepReport compile, StepReport run, boolean oomKilled, EffectiveLimits limits) {
     return switch (run.limitHit()) {
-      case OUTPUT -> new Outcome.OutputLimitExceeded(
-          compile, run, "output exceeded the limit of " + limits.outputBytes() + " bytes");
-      case WALL_TIME -> new Outcome.TimeLimitExceeded(
-          compile, run, "wall-clock time exceeded the limit of " + limits.wallTimeMs() + " ms");
-      case CPU_TIME -> new Outcome.TimeLimitExceeded(
-          compile, run, "CPU time exceeded the limit of " + limits.cpuTimeMs() + " ms");
+      case OUTPUT ->
+          new Outcome.OutputLimitExceeded(
+              compile, run, "output exceeded the limit of " + limits.outputBytes() + " bytes");
+      case WALL_TIME ->
+          new Outcome.TimeLimitExceeded(
+              compile, run, "wall-clock time exceeded the limit of " + limits.wallTimeMs() + " ms");
+      case CPU_TIME ->
+          new Outcome.TimeLimitExceeded(
+              compile, run, "CPU time exceeded the limit of " + limits.cpuTimeMs() + " ms");
       case MEMORY -> memory(compile, run, limits);
       case NONE -> oomKilled ? memory(compile, run, limits) : byExit(compile, run);
     };
@@ -28,13 +31,17 @@ final class Verdicts {
 
   private static Outcome memory(StepReport compile, StepReport run, EffectiveLimits limits) {
     return new Outcome.MemoryLimitExceeded(
-        compile, run, "killed by the kernel for exceeding the memory limit of " + limits.memoryMb() + " MiB");
+        compile,
+        run,
+        "killed by the kernel for exceeding the memory limit of " + limits.memoryMb() + " MiB");
   }
 
   private static Outcome byExit(StepReport compile, StepReport run) {
     if (run.signal() != 0) {
       return new Outcome.RuntimeError(
-          compile, run, "killed by signal " + SignalNames.of(run.signal()) + " (" + run.signal() + ")");
+          compile,
+          run,
+          "killed by signal " + SignalNames.of(run.signal()) + " (" + run.signal() + ")");
     }
     if (run.exitCode() != 0) {
       return new Outcome.RuntimeError(compile, run, "exited with code " + run.exitCode());
@@ -57,12 +64,16 @@ final class Verdicts {
    */
   static Outcome ofCompileCut(StepReport compile, EffectiveLimits limits, String diagnostics) {
     return switch (compile.limitHit()) {
-      case WALL_TIME -> new Outcome.TimeLimitExceeded(
-          compile, null,
-          "compilation exceeded the wall-clock limit of " + limits.wallTimeMs() + " ms");
-      case CPU_TIME -> new Outcome.TimeLimitExceeded(
-          compile, null,
-          "compilation exceeded the CPU-time limit of " + limits.cpuTimeMs() + " ms");
+      case WALL_TIME ->
+          new Outcome.TimeLimitExceeded(
+              compile,
+              null,
+              "compilation exceeded the wall-clock limit of " + limits.wallTimeMs() + " ms");
+      case CPU_TIME ->
+          new Outcome.TimeLimitExceeded(
+              compile,
+              null,
+              "compilation exceeded the CPU-time limit of " + limits.cpuTimeMs() + " ms");
       case MEMORY -> new Outcome.CompileError(compile, compilerOutOfMemory(limits));
       default -> new Outcome.InternalError("the sandbox ended during compilation: " + diagnostics);
     };

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Containers started ahead of time, one queue per runtime, so a job only has to hand its files to
- * a launcher that is already waiting (the create+start happen off the job's path).
+ * Containers started ahead of time, one queue per runtime, so a job only has to hand its files to a
+ * launcher that is already waiting (the create+start happen off the job's path).
  *
  * <p>Every container serves exactly one job and is then removed. A take that finds the queue empty
  * starts a container on the spot (cold start), so the pool is an optimisation, never a dependency.
@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>The engine is the scarce resource: starting a container costs it ~170 ms of CPU and removing
  * one ~40 ms, so on a 2-CPU host it makes about ten per second, and while it works the jobs beside
  * it run slower. So the pool does that work when nothing runs: a runtime's reserve (its configured
- * size plus one per job running) is topped up, and spent containers are removed, one engine call
- * at a time, once no job has run or been taken for {@link #QUIET}. A burst is served from the
- * reserve at full speed; only when a runtime runs low (below a quarter of its reserve) does a take
- * start a replacement at once, and spent containers are removed during a burst only past the caps
- * of {@link SpentContainers}.
+ * size plus one per job running) is topped up, and spent containers are removed, one engine call at
+ * a time, once no job has run or been taken for {@link #QUIET}. A burst is served from the reserve
+ * at full speed; only when a runtime runs low (below a quarter of its reserve) does a take start a
+ * replacement at once, and spent containers are removed during a burst only past the caps of {@link
+ * SpentContainers}.
  */
 final class WarmPool implements AutoCloseable {
 
@@ -78,8 +78,8 @@ final class WarmPool implements AutoCloseable {
    * @param warmPerRuntime reserve of a runtime that has none of its own (see {@link #keepWarm}),
    *     kept while it is in use; 0 turns the pool off for such runtimes
    * @param maxBusy how far the jobs running raise a reserve (one each), at most
-   * @param idleTtl how long a runtime counts as in use after its last job, and how long a
-   *     container above the reserve may wait
+   * @param idleTtl how long a runtime counts as in use after its last job, and how long a container
+   *     above the reserve may wait
    */
   WarmPool(ContainerFactory factory, int warmPerRuntime, int maxBusy, Duration idleTtl) {
     this.factory = factory;
@@ -88,7 +88,8 @@ final class WarmPool implements AutoCloseable {
     this.idleTtl = idleTtl;
     long period = Math.max(1, idleTtl.toSeconds() / 2);
     janitor.scheduleWithFixedDelay(this::trimIdle, period, period, TimeUnit.SECONDS);
-    janitor.scheduleWithFixedDelay(this::maintain, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    janitor.scheduleWithFixedDelay(
+        this::maintain, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A started container for the runtime, warm when one is ready, else started now. */
@@ -144,8 +145,8 @@ final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * A job runs in a container that is not the pool's (a recycled one): the pool counts it so
-   * that its engine work waits for quiet all the same. Pair with {@link #otherJobEnded}.
+   * A job runs in a container that is not the pool's (a recycled one): the pool counts it so that
+   * its engine work waits for quiet all the same. Pair with {@link #otherJobEnded}.
    */
   void otherJobStarted() {
     jobsRunning.incrementAndGet();
@@ -201,7 +202,8 @@ final class WarmPool implements AutoCloseable {
       return;
     }
     try {
-      janitor.schedule(() -> startReplacement(key), LOW_REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      janitor.schedule(
+          () -> startReplacement(key), LOW_REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closing: no refill
     }
@@ -209,15 +211,18 @@ final class WarmPool implements AutoCloseable {
 
   private void startReplacement(String key) {
     Template template = templates.get(key);
-    if (closed || template == null || target(key) == 0 || inFlight(key).get() >= MAX_URGENT_STARTS) {
+    if (closed
+        || template == null
+        || target(key) == 0
+        || inFlight(key).get() >= MAX_URGENT_STARTS) {
       return;
     }
     startInBackground(key, template, () -> {});
   }
 
   /**
-   * With no warm container but some being started, waits for the first of them: it is further
-   * along than one this job would start now, and starting another would only slow both down.
+   * With no warm container but some being started, waits for the first of them: it is further along
+   * than one this job would start now, and starting another would only slow both down.
    */
   private SandboxContainer awaitStarting(String key) {
     long deadline = System.nanoTime() + STARTING_WAIT.toNanos();
@@ -247,7 +252,9 @@ final class WarmPool implements AutoCloseable {
     return queue.pollFirst();
   }
 
-  /** Starts containers in the background until the runtime has {@code upTo} (at most its target). */
+  /**
+   * Starts containers in the background until the runtime has {@code upTo} (at most its target).
+   */
   private void refill(String key, int upTo) {
     Template template = templates.get(key);
     if (closed || template == null) {
@@ -271,7 +278,10 @@ final class WarmPool implements AutoCloseable {
                 queue(key).addLast(factory.start(template.runtime(), key, template.limits()));
               }
             } catch (RuntimeException e) {
-              LOG.warn("could not warm a {} sandbox: {}", template.runtime().getLanguage(), e.toString());
+              LOG.warn(
+                  "could not warm a {} sandbox: {}",
+                  template.runtime().getLanguage(),
+                  e.toString());
             } finally {
               inFlight.decrementAndGet();
               ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);

@@ -165,7 +165,14 @@ abstract class ContainerEngineContract {
 
   private ContainerSpec spec(List<String> command, boolean interactive) {
     return new ContainerSpec(
-        IMAGE, command, "65534:65534", "/tmp", List.of("LANG=C.UTF-8"), labels(), interactive, null);
+        IMAGE,
+        command,
+        "65534:65534",
+        "/tmp",
+        List.of("LANG=C.UTF-8"),
+        labels(),
+        interactive,
+        null);
   }
 
   /** Collects what the engine delivers from an attach stream. */

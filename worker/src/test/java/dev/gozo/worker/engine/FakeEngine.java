@@ -18,9 +18,9 @@ import java.util.function.Predicate;
 /**
  * An in-memory {@link ContainerEngine} for unit tests. A started container runs a {@link Program}
  * on its own thread instead of a process: the program reads the container's stdin and writes its
- * stdout and stderr, and its return is the container's exit. Tests choose the program by the
- * spec (e.g. a fake launcher that replays launcher.sh's markers) and can take the engine down.
- * It passes the same contract test as {@link DockerEngine}.
+ * stdout and stderr, and its return is the container's exit. Tests choose the program by the spec
+ * (e.g. a fake launcher that replays launcher.sh's markers) and can take the engine down. It passes
+ * the same contract test as {@link DockerEngine}.
  */
 public final class FakeEngine implements ContainerEngine {
 
@@ -80,7 +80,9 @@ public final class FakeEngine implements ContainerEngine {
   private volatile boolean down;
   private volatile Duration skew = Duration.ZERO;
 
-  /** Containers whose spec matches WHEN run PROGRAM (the first match wins; default {@link #WAITS}). */
+  /**
+   * Containers whose spec matches WHEN run PROGRAM (the first match wins; default {@link #WAITS}).
+   */
   public FakeEngine program(Predicate<ContainerSpec> when, Program program) {
     programs.add(new Choice(when, program));
     return this;

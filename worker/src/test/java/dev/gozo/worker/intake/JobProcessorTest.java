@@ -57,11 +57,14 @@ class JobProcessorTest {
 
     assertThat(decision).isEqualTo(JobProcessor.Decision.ACCEPT);
     assertThat(sandbox.ran).containsExactly("a");
-    assertThat(sink.results).singleElement().satisfies(r -> {
-      assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
-      assertThat(r.getDeliveryAttempt()).isEqualTo(1);
-      assertThat(r.getWorkerId()).isEqualTo("worker-test");
-    });
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+              assertThat(r.getDeliveryAttempt()).isEqualTo(1);
+              assertThat(r.getWorkerId()).isEqualTo("worker-test");
+            });
     assertThat(sink.started).containsExactly("a");
   }
 
@@ -111,10 +114,13 @@ class JobProcessorTest {
     assertThat(processor.handle(delivered(job("a").build(), MAX_ATTEMPTS + 1)))
         .isEqualTo(JobProcessor.Decision.ACCEPT);
     assertThat(sandbox.ran).isEmpty();
-    assertThat(sink.results).singleElement().satisfies(r -> {
-      assertThat(r.getStatus()).isEqualTo(JobStatus.INTERNAL_ERROR);
-      assertThat(r.getMessage()).contains("gave up after 3 attempts");
-    });
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getStatus()).isEqualTo(JobStatus.INTERNAL_ERROR);
+              assertThat(r.getMessage()).contains("gave up after 3 attempts");
+            });
   }
 
   @Test
@@ -122,10 +128,13 @@ class JobProcessorTest {
     assertThat(processor.handle(delivered(job("a").build(), MAX_ATTEMPTS + 1)))
         .isEqualTo(JobProcessor.Decision.ACCEPT);
     assertThat(sandbox.ran).isEmpty();
-    assertThat(sink.results).singleElement().satisfies(r -> {
-      assertThat(r.getStatus()).isEqualTo(JobStatus.INTERNAL_ERROR);
-      assertThat(r.getMessage()).contains("stopped its worker every time");
-    });
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getStatus()).isEqualTo(JobStatus.INTERNAL_ERROR);
+              assertThat(r.getMessage()).contains("stopped its worker every time");
+            });
   }
 
   @Test
@@ -171,10 +180,13 @@ class JobProcessorTest {
 
     assertThat(processor.handle(delivered(invalid, 1))).isEqualTo(JobProcessor.Decision.ACCEPT);
     assertThat(sandbox.ran).isEmpty();
-    assertThat(sink.results).singleElement().satisfies(r -> {
-      assertThat(r.getStatus()).isEqualTo(JobStatus.REJECTED);
-      assertThat(r.getMessage()).contains("language");
-    });
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getStatus()).isEqualTo(JobStatus.REJECTED);
+              assertThat(r.getMessage()).contains("language");
+            });
   }
 
   @Test
@@ -183,10 +195,13 @@ class JobProcessorTest {
         new DeliveredRecord("junk-1", new byte[] {(byte) 0xff, 0x01, 0x02}, 1, 0, 7, 0);
 
     assertThat(processor.handle(garbage)).isEqualTo(JobProcessor.Decision.ACCEPT);
-    assertThat(sink.results).singleElement().satisfies(r -> {
-      assertThat(r.getJobId()).isEqualTo("junk-1");
-      assertThat(r.getStatus()).isEqualTo(JobStatus.REJECTED);
-    });
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getJobId()).isEqualTo("junk-1");
+              assertThat(r.getStatus()).isEqualTo(JobStatus.REJECTED);
+            });
   }
 
   @Test
@@ -204,11 +219,14 @@ class JobProcessorTest {
         .setLanguage("python")
         .setSubmittedAtMs(System.currentTimeMillis())
         .addFiles(
-            SourceFile.newBuilder().setName("main.py").setContent(ByteString.copyFromUtf8("print(1)")));
+            SourceFile.newBuilder()
+                .setName("main.py")
+                .setContent(ByteString.copyFromUtf8("print(1)")));
   }
 
   private static DeliveredRecord delivered(ExecuteJob job, int attempt) {
-    return new DeliveredRecord(job.getJobId(), job.toByteArray(), attempt, 0, 7, System.currentTimeMillis());
+    return new DeliveredRecord(
+        job.getJobId(), job.toByteArray(), attempt, 0, 7, System.currentTimeMillis());
   }
 
   /** Records which jobs ran; answers with {@link #next}. */
@@ -217,7 +235,8 @@ class JobProcessorTest {
     Outcome next =
         new Outcome.Succeeded(
             null,
-            new StepReport(new byte[0], new byte[0], 0, 0, 1, 1, 1, false, false, StepReport.LimitHit.NONE),
+            new StepReport(
+                new byte[0], new byte[0], 0, 0, 1, 1, 1, false, false, StepReport.LimitHit.NONE),
             "exited with code 0");
 
     @Override

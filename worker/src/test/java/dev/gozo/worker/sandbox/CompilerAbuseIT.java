@@ -38,7 +38,10 @@ class CompilerAbuseIT {
   @ValueSource(strings = {"/dev/zero", "/dev/random", "/dev/urandom"})
   void shouldStopIncludingAnEndlessDeviceWithinTheCompileLimits(String device) {
     // given: the preprocessor reads the "file" until memory or time runs out
-    var job = harness.job("c").file("main.c", "#include \"" + device + "\"\nint main(void) { return 0; }\n");
+    var job =
+        harness
+            .job("c")
+            .file("main.c", "#include \"" + device + "\"\nint main(void) { return 0; }\n");
 
     // when
     Outcome outcome = job.run();
@@ -58,7 +61,8 @@ class CompilerAbuseIT {
                 "#include <utility>\n"
                     + "template <class T> struct Grow { using type = typename Grow<std::pair<T, T>>::type; };\n"
                     + "int main() { Grow<int>::type x; (void) x; return 0; }\n")
-            .compileLimits(6000, 4000, 384); // tighter than the catalogue's, to keep the suite short
+            .compileLimits(
+                6000, 4000, 384); // tighter than the catalogue's, to keep the suite short
 
     // when
     Outcome outcome = job.run();
@@ -89,14 +93,16 @@ class CompilerAbuseIT {
   @Test
   void shouldStopARecursiveIncludeOfTheSourceItself() {
     // given
-    var job = harness.job("c").file("main.c", "#include \"main.c\"\nint main(void) { return 0; }\n");
+    var job =
+        harness.job("c").file("main.c", "#include \"main.c\"\nint main(void) { return 0; }\n");
 
     // when
     Outcome outcome = job.run();
 
     // then
     assertThat(outcome).as(outcome.message()).isInstanceOf(Outcome.CompileError.class);
-    assertThat(new String(outcome.compile().stderr(), StandardCharsets.UTF_8)).contains("nested depth");
+    assertThat(new String(outcome.compile().stderr(), StandardCharsets.UTF_8))
+        .contains("nested depth");
   }
 
   @Test
@@ -106,7 +112,9 @@ class CompilerAbuseIT {
     var job =
         harness
             .job("java")
-            .file("Main.java", "public class Main { public static void main(String[] a) { System.out.println(\"ran\"); } }\n")
+            .file(
+                "Main.java",
+                "public class Main { public static void main(String[] a) { System.out.println(\"ran\"); } }\n")
             .file("Spin.class", compiledProcessor())
             .file("META-INF/services/javax.annotation.processing.Processor", "Spin\n")
             .compileLimits(8000, 2000, 512);
@@ -154,11 +162,14 @@ class CompilerAbuseIT {
   }
 
   private static void assertEndedWithinTheCompileLimits(Outcome outcome, SandboxJob job) {
-    assertThat(outcome).as(outcome.message()).isInstanceOfAny(Outcome.CompileError.class, Outcome.TimeLimitExceeded.class);
+    assertThat(outcome)
+        .as(outcome.message())
+        .isInstanceOfAny(Outcome.CompileError.class, Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run()).as("the program never ran").isNull();
     StepReport compile = outcome.compile();
     assertThat(compile).isNotNull();
-    assertThat(compile.wallTimeMs()).isLessThanOrEqualTo(job.compileLimits().wallTimeMs() + CpuAndWallAbuseIT.SLACK_MS);
+    assertThat(compile.wallTimeMs())
+        .isLessThanOrEqualTo(job.compileLimits().wallTimeMs() + CpuAndWallAbuseIT.SLACK_MS);
     assertThat(compile.memoryBytes()).isLessThanOrEqualTo(job.compileLimits().memoryBytes());
     if (outcome instanceof Outcome.TimeLimitExceeded) {
       assertThat(compile.limitHit()).isIn(LimitHit.CPU_TIME, LimitHit.WALL_TIME);

@@ -103,7 +103,9 @@ class ConcurrencyIsolationIT {
     long victimEnd = Long.parseLong(v[2]);
     long spyStart = Long.parseLong(s[1]);
     long spyEnd = Long.parseLong(s[2]);
-    assertThat(Math.min(victimEnd, spyEnd) - Math.max(victimStart, spyStart)).as("overlap in ms").isGreaterThan(1000);
+    assertThat(Math.min(victimEnd, spyEnd) - Math.max(victimStart, spyStart))
+        .as("overlap in ms")
+        .isGreaterThan(1000);
   }
 
   private static final String STEADY_WORKER =
@@ -126,7 +128,12 @@ class ConcurrencyIsolationIT {
     // given: how much CPU the steady job needs on its own
     Outcome alone = harness.job("python").file("main.py", STEADY_WORKER).processes(16).run();
     var bomb =
-        harness.job("c").file("main.c", "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n").processes(64).wallMs(3000).cpuMs(3000);
+        harness
+            .job("c")
+            .file("main.c", "#include <unistd.h>\nint main(void) { for (;;) fork(); }\n")
+            .processes(64)
+            .wallMs(3000)
+            .cpuMs(3000);
     var steady = harness.job("python").file("main.py", STEADY_WORKER).processes(16).wallMs(8000);
 
     // when: it runs again while a fork bomb burns next to it

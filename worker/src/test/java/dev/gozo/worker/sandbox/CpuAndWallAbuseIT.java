@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Programs that burn CPU or never finish. CPU time is the whole container's (every process and
- * thread), read from the cgroup every 10 ms, so a limit trips within one sampling interval plus
- * the time docker needs to kill: the documented slack is {@link #SLACK_MS} of wall time, and
- * {@link #CPU_SLACK_MS} of CPU time burnt past the CPU limit.
+ * thread), read from the cgroup every 10 ms, so a limit trips within one sampling interval plus the
+ * time docker needs to kill: the documented slack is {@link #SLACK_MS} of wall time, and {@link
+ * #CPU_SLACK_MS} of CPU time burnt past the CPU limit.
  *
  * <p>How long a CPU limit takes in wall time depends on the host: the sandbox's quota is one CPU,
  * and on an idle host 1000 ms of CPU take about 1.1 s. On a busy host the program gets less than
@@ -57,7 +57,8 @@ class CpuAndWallAbuseIT {
   static Stream<Arguments> infiniteLoops() {
     return Stream.of(
         Arguments.of("python", "main.py", "while True:\n    pass\n"),
-        Arguments.of("c", "main.c", "int main(void) { volatile unsigned long n = 0; for (;;) n++; }\n"),
+        Arguments.of(
+            "c", "main.c", "int main(void) { volatile unsigned long n = 0; for (;;) n++; }\n"),
         Arguments.of("javascript", "main.js", "let n = 0;\nfor (;;) { n++; }\n"),
         Arguments.of("bash", "main.sh", "while :; do :; done\n"),
         Arguments.of(
@@ -227,7 +228,8 @@ class CpuAndWallAbuseIT {
 
   @ParameterizedTest(name = "{0}: {2}")
   @MethodSource("blockedReaders")
-  void shouldKillAProgramBlockedOnItsOwnPipeAtTheWallLimit(String language, String file, String code) {
+  void shouldKillAProgramBlockedOnItsOwnPipeAtTheWallLimit(
+      String language, String file, String code) {
     // given
     var job = harness.job(language).file(file, code).wallMs(SHORT_WALL_LIMIT);
 
@@ -309,7 +311,11 @@ class CpuAndWallAbuseIT {
   @Test
   void shouldStillEnforceTheWallLimitAfterTheProgramClosedItsOutput() {
     // given
-    var job = harness.job("bash").file("main.sh", "exec >&- 2>&- <&-\nsleep 60\n").wallMs(SHORT_WALL_LIMIT);
+    var job =
+        harness
+            .job("bash")
+            .file("main.sh", "exec >&- 2>&- <&-\nsleep 60\n")
+            .wallMs(SHORT_WALL_LIMIT);
 
     // when
     Outcome outcome = job.run();

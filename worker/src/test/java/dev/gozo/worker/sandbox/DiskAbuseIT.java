@@ -43,7 +43,9 @@ class DiskAbuseIT {
                     + "total = 0\n"
                     + "chunk = b'x' * (1024 * 1024)\n"
                     + "try:\n"
-                    + "    with open('" + directory + "/fill', 'wb', buffering=0) as f:\n"
+                    + "    with open('"
+                    + directory
+                    + "/fill', 'wb', buffering=0) as f:\n"
                     + "        while total < 200 * 1024 * 1024:\n"
                     + "            total += f.write(chunk)\n"
                     + "    print('no error', total)\n"
@@ -66,8 +68,24 @@ class DiskAbuseIT {
   void shouldRefuseWritesAnywhereOutsideTheWritableMounts() {
     // given
     List<String> places =
-        List.of("/", "/etc", "/usr", "/usr/local/bin", "/bin", "/var", "/var/tmp", "/home", "/opt",
-            "/root", "/run", "/srv", "/proc", "/sys", "/sys/fs/cgroup", "/dev", "/lib");
+        List.of(
+            "/",
+            "/etc",
+            "/usr",
+            "/usr/local/bin",
+            "/bin",
+            "/var",
+            "/var/tmp",
+            "/home",
+            "/opt",
+            "/root",
+            "/run",
+            "/srv",
+            "/proc",
+            "/sys",
+            "/sys/fs/cgroup",
+            "/dev",
+            "/lib");
     var job =
         harness
             .job("python")
@@ -97,7 +115,8 @@ class DiskAbuseIT {
     assertThat(lines).hasSize(places.size());
     assertThat(lines)
         .allSatisfy(line -> assertThat(line).matches("\\S+ (EROFS|EACCES|EPERM|ENOENT)"));
-    assertThat(lines).filteredOn(line -> line.startsWith("/etc ") || line.startsWith("/usr "))
+    assertThat(lines)
+        .filteredOn(line -> line.startsWith("/etc ") || line.startsWith("/usr "))
         .allSatisfy(line -> assertThat(line).endsWith("EROFS"));
   }
 

@@ -59,7 +59,10 @@ class DockerSandboxIT {
   @Test
   void shouldReportNonZeroExitAsRuntimeError() {
     Outcome outcome =
-        harness.job("python").file("main.py", "import sys\nprint('bye', file=sys.stderr)\nsys.exit(3)\n").run();
+        harness
+            .job("python")
+            .file("main.py", "import sys\nprint('bye', file=sys.stderr)\nsys.exit(3)\n")
+            .run();
 
     assertThat(outcome).isInstanceOf(Outcome.RuntimeError.class);
     assertThat(outcome.run().exitCode()).isEqualTo(3);
@@ -70,7 +73,10 @@ class DockerSandboxIT {
   @Test
   void shouldReportTheSignalThatKilledTheProgram() {
     Outcome outcome =
-        harness.job("python").file("main.py", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n").run();
+        harness
+            .job("python")
+            .file("main.py", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")
+            .run();
 
     assertThat(outcome).isInstanceOf(Outcome.RuntimeError.class);
     assertThat(outcome.run().signal()).isEqualTo(11);
@@ -79,11 +85,13 @@ class DockerSandboxIT {
 
   @Test
   void shouldKillAnInfiniteLoopAtTheCpuLimit() {
-    Outcome outcome = harness.job("python").file("main.py", "while True: pass\n").cpuMs(1000).wallMs(10000).run();
+    Outcome outcome =
+        harness.job("python").file("main.py", "while True: pass\n").cpuMs(1000).wallMs(10000).run();
 
     assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run().limitHit()).isEqualTo(StepReport.LimitHit.CPU_TIME);
-    assertThat(outcome.run().wallTimeMs()).isLessThan(10_000); // the CPU limit, not the wall limit, ended it
+    assertThat(outcome.run().wallTimeMs())
+        .isLessThan(10_000); // the CPU limit, not the wall limit, ended it
   }
 
   @Test
@@ -98,7 +106,11 @@ class DockerSandboxIT {
   @Test
   void shouldReportTheKernelsOomKillAsMemoryLimitExceeded() {
     Outcome outcome =
-        harness.job("python").file("main.py", "x = bytearray(300 * 1024 * 1024)\nprint(len(x))\n").memoryMb(64).run();
+        harness
+            .job("python")
+            .file("main.py", "x = bytearray(300 * 1024 * 1024)\nprint(len(x))\n")
+            .memoryMb(64)
+            .run();
 
     assertThat(outcome).isInstanceOf(Outcome.MemoryLimitExceeded.class);
     assertThat(outcome.run().limitHit()).isEqualTo(StepReport.LimitHit.MEMORY);
@@ -107,7 +119,11 @@ class DockerSandboxIT {
   @Test
   void shouldStopEndlessOutputAtTheLimitWhileStreaming() {
     Outcome outcome =
-        harness.job("python").file("main.py", "while True: print('y' * 1000)\n").outputBytes(10_000).run();
+        harness
+            .job("python")
+            .file("main.py", "while True: print('y' * 1000)\n")
+            .outputBytes(10_000)
+            .run();
 
     assertThat(outcome).isInstanceOf(Outcome.OutputLimitExceeded.class);
     assertThat(outcome.run().stdout()).hasSize(10_000);
@@ -119,7 +135,9 @@ class DockerSandboxIT {
     Outcome outcome =
         harness
             .job("c")
-            .file("main.c", "#include <stdio.h>\nint main(int c, char**v){char b[64]; scanf(\"%63s\", b); printf(\"%s %s\\n\", b, v[1]); return 0;}\n")
+            .file(
+                "main.c",
+                "#include <stdio.h>\nint main(int c, char**v){char b[64]; scanf(\"%63s\", b); printf(\"%s %s\\n\", b, v[1]); return 0;}\n")
             .stdin("hello")
             .args("world")
             .run();
@@ -144,7 +162,9 @@ class DockerSandboxIT {
     Outcome outcome =
         harness
             .job("java")
-            .file("Main.java", "public class Main { public static void main(String[] a) { System.out.println(\"hi \" + Helper.name()); } }\n")
+            .file(
+                "Main.java",
+                "public class Main { public static void main(String[] a) { System.out.println(\"hi \" + Helper.name()); } }\n")
             .file("Helper.java", "class Helper { static String name() { return \"java\"; } }\n")
             .run();
 
@@ -154,7 +174,12 @@ class DockerSandboxIT {
 
   @Test
   void shouldRunJavaScript() {
-    Outcome outcome = harness.job("javascript").file("main.js", "console.log(process.argv.slice(2).join(','))\n").args("x", "y").run();
+    Outcome outcome =
+        harness
+            .job("javascript")
+            .file("main.js", "console.log(process.argv.slice(2).join(','))\n")
+            .args("x", "y")
+            .run();
 
     assertThat(stdout(outcome)).isEqualTo("x,y\n");
   }

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Plays launcher.sh inside a {@link FakeEngine} container: reads the job from stdin in the format
  * {@link LaunchPayload} writes, and answers with the launcher's markers ("compiled:N", "ready",
- * "exit:N", "clean") around what the test's compiler and program do. Only the protocol is real;
- * the steps are the test's.
+ * "exit:N", "clean") around what the test's compiler and program do. Only the protocol is real; the
+ * steps are the test's.
  */
 final class FakeLauncher implements FakeEngine.Program {
 

@@ -94,7 +94,9 @@ class FileIsolationIT {
     var job =
         harness
             .job("bash")
-            .file("main.sh", "find / -xdev -name 'gozo-escape-*' 2>/dev/null\nfind /work /tmp -name 'gozo-escape-*'\n")
+            .file(
+                "main.sh",
+                "find / -xdev -name 'gozo-escape-*' 2>/dev/null\nfind /work /tmp -name 'gozo-escape-*'\n")
             .file("/tmp/gozo-escape-" + tag, "absolute".getBytes(StandardCharsets.UTF_8));
 
     // when

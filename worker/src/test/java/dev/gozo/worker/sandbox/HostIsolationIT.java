@@ -41,14 +41,19 @@ class HostIsolationIT {
     Outcome outcome = job.run();
 
     // then
-    assertThat(stdout(outcome)).isEqualTo("uid=10001(sandbox) gid=10001(sandbox) groups=10001(sandbox)\n");
+    assertThat(stdout(outcome))
+        .isEqualTo("uid=10001(sandbox) gid=10001(sandbox) groups=10001(sandbox)\n");
   }
 
   @Test
   void shouldHoldNoCapabilitiesAndNoWayToGainAny() {
     // given
     var job =
-        harness.job("bash").file("main.sh", "grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' /proc/self/status\n");
+        harness
+            .job("bash")
+            .file(
+                "main.sh",
+                "grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp):' /proc/self/status\n");
 
     // when
     Outcome outcome = job.run();
@@ -63,7 +68,10 @@ class HostIsolationIT {
   @Test
   void shouldHaveNoSetuidOrSetgidBinaries() {
     // given
-    var job = harness.job("bash").file("main.sh", "find / -xdev -perm /6000 -type f 2>/dev/null\necho end\n");
+    var job =
+        harness
+            .job("bash")
+            .file("main.sh", "find / -xdev -perm /6000 -type f 2>/dev/null\necho end\n");
 
     // when
     Outcome outcome = job.run();
@@ -126,8 +134,14 @@ class HostIsolationIT {
       var job =
           harness
               .job("bash")
-              .file("main.sh", "for f in \"$@\"; do [ -e \"$f\" ] && echo \"VISIBLE $f\"; done\necho end\n")
-              .args(marker.toString(), Path.of("pom.xml").toAbsolutePath().toString(), "/var/lib/docker", "/etc/docker");
+              .file(
+                  "main.sh",
+                  "for f in \"$@\"; do [ -e \"$f\" ] && echo \"VISIBLE $f\"; done\necho end\n")
+              .args(
+                  marker.toString(),
+                  Path.of("pom.xml").toAbsolutePath().toString(),
+                  "/var/lib/docker",
+                  "/etc/docker");
 
       // when
       Outcome outcome = job.run();
@@ -195,7 +209,10 @@ class HostIsolationIT {
   void shouldShrugOffSigkillAndSigstopSentToInit() {
     // given
     var job =
-        harness.job("bash").file("main.sh", "kill -9 1\nkill -STOP 1\nsleep 0.3\necho alive\n").wallMs(3000);
+        harness
+            .job("bash")
+            .file("main.sh", "kill -9 1\nkill -STOP 1\nsleep 0.3\necho alive\n")
+            .wallMs(3000);
 
     // when
     Outcome outcome = job.run();
@@ -208,7 +225,8 @@ class HostIsolationIT {
   @Test
   void shouldEndTheJobWhenTheProgramKillsEverythingItCan() {
     // given: kill(-1) reaches every process of the same user in the sandbox, the launcher too
-    var job = harness.job("bash").file("main.sh", "kill -9 -1\nsleep 30\necho survived\n").wallMs(20_000);
+    var job =
+        harness.job("bash").file("main.sh", "kill -9 -1\nsleep 30\necho survived\n").wallMs(20_000);
 
     // when
     Outcome outcome = job.run();
@@ -237,7 +255,8 @@ class HostIsolationIT {
   @Test
   void shouldReportATerminationAskedOfInitAsTheProgramsOwnSignal() {
     // given: the init forwards catchable signals to the program
-    var job = harness.job("bash").file("main.sh", "kill -TERM 1\nsleep 5\necho survived\n").wallMs(3000);
+    var job =
+        harness.job("bash").file("main.sh", "kill -TERM 1\nsleep 5\necho survived\n").wallMs(3000);
 
     // when
     Outcome outcome = job.run();
@@ -307,7 +326,8 @@ class HostIsolationIT {
 
     // then
     assertThat(stdout(outcome))
-        .isEqualTo("mount refused\nuserns refused\nmountns refused\nnetns refused\nchroot refused\n");
+        .isEqualTo(
+            "mount refused\nuserns refused\nmountns refused\nnetns refused\nchroot refused\n");
   }
 
   @Test

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile jobs published straight to Kafka, past the gateway: the worker applies the same rules
- * (jobspec's JobValidator) and answers REJECTED without running anything. Needs the broker named
- * by GOZO_TEST_KAFKA_BOOTSTRAP.
+ * (jobspec's JobValidator) and answers REJECTED without running anything. Needs the broker named by
+ * GOZO_TEST_KAFKA_BOOTSTRAP.
  */
 class JobRejectionIT {
 
@@ -43,7 +43,9 @@ class JobRejectionIT {
   @BeforeAll
   static void startWorker() throws Exception {
     kafka = new KafkaTestSupport();
-    worker = WorkerMain.Worker.start(kafka.workerConfig("it-hostile-" + UUID.randomUUID().toString().substring(0, 6), 2));
+    worker =
+        WorkerMain.Worker.start(
+            kafka.workerConfig("it-hostile-" + UUID.randomUUID().toString().substring(0, 6), 2));
   }
 
   @AfterAll
@@ -87,8 +89,17 @@ class JobRejectionIT {
     hostile.put("shell", List.of(main, file("$(reboot).py", "x")));
     hostile.put("reserved", List.of(main, file(".gozo-bin/main", "x")));
     hostile.put("too-many", tooMany);
-    hostile.put("huge", List.of(main, file("big.bin", java.util.Arrays.copyOf(mib, mib.length + 1))));
-    hostile.put("huge-in-all", List.of(main, file("a.bin", mib), file("b.bin", mib), file("c.bin", mib), file("d.bin", mib), file("e.bin", mib)));
+    hostile.put(
+        "huge", List.of(main, file("big.bin", java.util.Arrays.copyOf(mib, mib.length + 1))));
+    hostile.put(
+        "huge-in-all",
+        List.of(
+            main,
+            file("a.bin", mib),
+            file("b.bin", mib),
+            file("c.bin", mib),
+            file("d.bin", mib),
+            file("e.bin", mib)));
     Map<String, String> ids = new HashMap<>();
     for (String name : hostile.keySet()) {
       String id = name + "-" + UUID.randomUUID();
@@ -140,7 +151,8 @@ class JobRejectionIT {
   }
 
   /** Every result on the topic, by job id, until {@code count} distinct jobs answered. */
-  private static Map<String, JobCompleted> readResults(int count, Duration timeout) throws Exception {
+  private static Map<String, JobCompleted> readResults(int count, Duration timeout)
+      throws Exception {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.prefix + "-hostile-reader");

@@ -178,8 +178,7 @@ class JobRunTest {
                 }));
 
     assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
-    assertThat(((Outcome.TimeLimitExceeded) outcome).run().limitHit())
-        .isEqualTo(LimitHit.CPU_TIME);
+    assertThat(((Outcome.TimeLimitExceeded) outcome).run().limitHit()).isEqualTo(LimitHit.CPU_TIME);
     assertThat(((Outcome.TimeLimitExceeded) outcome).message()).contains("CPU time");
   }
 
@@ -195,8 +194,7 @@ class JobRunTest {
                 }));
 
     assertThat(outcome).isInstanceOf(Outcome.MemoryLimitExceeded.class);
-    assertThat(((Outcome.MemoryLimitExceeded) outcome).run().limitHit())
-        .isEqualTo(LimitHit.MEMORY);
+    assertThat(((Outcome.MemoryLimitExceeded) outcome).run().limitHit()).isEqualTo(LimitHit.MEMORY);
   }
 
   @Test
@@ -276,7 +274,8 @@ class JobRunTest {
     engine.program(spec -> true, launcher);
     ContainerFactory factory = new ContainerFactory(engine, SETTINGS);
     SandboxContainer container =
-        factory.start(job.runtime(), WarmPool.key(job.runtime()), DockerSandbox.defaultLimits(job.runtime()));
+        factory.start(
+            job.runtime(), WarmPool.key(job.runtime()), DockerSandbox.defaultLimits(job.runtime()));
     container.meter(meter);
     try {
       return new JobRun(engine, container, job, SETTINGS, AfterExit.EXIT).execute();

@@ -34,16 +34,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every language of the runtime catalogue, proven through the real sandbox by its samples: one
- * file per language in {@code deploy/runtimes/samples/<language>.json} (format in the README
- * there), plus the toolchain's own version report against the catalogue's {@code version}. Adding
- * a language without samples fails {@link #shouldHaveSamplesForEveryLanguage}.
+ * Every language of the runtime catalogue, proven through the real sandbox by its samples: one file
+ * per language in {@code deploy/runtimes/samples/<language>.json} (format in the README there),
+ * plus the toolchain's own version report against the catalogue's {@code version}. Adding a
+ * language without samples fails {@link #shouldHaveSamplesForEveryLanguage}.
  *
  * <p>Two languages run at a time (the sandbox gives each job one CPU; CI has two), the slowest
- * compilers first, while JUnit reports case by case. Each language gets its own sandbox with a
- * warm pool, closed when its cases are done: one pool for all languages would keep an idle
- * container, and an attached stream, per language. {@code -Dgozo.languages=kotlin,scala} limits a
- * run to some languages.
+ * compilers first, while JUnit reports case by case. Each language gets its own sandbox with a warm
+ * pool, closed when its cases are done: one pool for all languages would keep an idle container,
+ * and an attached stream, per language. {@code -Dgozo.languages=kotlin,scala} limits a run to some
+ * languages.
  */
 class LanguagesIT {
 
@@ -239,7 +239,12 @@ class LanguagesIT {
 
   /** What a case must produce; defaults by case name, overridable in the sample file. */
   record Expectation(
-      Class<? extends Outcome> status, String stdout, String compileMessage, Integer exitCode, String stderr, String version) {
+      Class<? extends Outcome> status,
+      String stdout,
+      String compileMessage,
+      Integer exitCode,
+      String stderr,
+      String version) {
 
     static Expectation of(String caseName, JsonNode spec, String stdin, List<String> args) {
       String status =
@@ -273,9 +278,13 @@ class LanguagesIT {
     }
 
     void verify(String name, Outcome outcome) {
-      assertThat(outcome).as("%s ended %s%n%s", name, outcome.getClass().getSimpleName(), describe(outcome)).isInstanceOf(status);
+      assertThat(outcome)
+          .as("%s ended %s%n%s", name, outcome.getClass().getSimpleName(), describe(outcome))
+          .isInstanceOf(status);
       if (stdout != null && outcome.run() != null) {
-        assertThat(text(outcome.run().stdout())).as("%s stdout%n%s", name, describe(outcome)).isEqualTo(stdout);
+        assertThat(text(outcome.run().stdout()))
+            .as("%s stdout%n%s", name, describe(outcome))
+            .isEqualTo(stdout);
       }
       if (compileMessage != null) {
         assertThat(text(outcome.compile().stdout()) + text(outcome.compile().stderr()))
@@ -289,7 +298,9 @@ class LanguagesIT {
         }
       }
       if (stderr != null) {
-        assertThat(text(outcome.run().stderr())).as("%s stderr%n%s", name, describe(outcome)).contains(stderr);
+        assertThat(text(outcome.run().stderr()))
+            .as("%s stderr%n%s", name, describe(outcome))
+            .contains(stderr);
       }
       if (version != null) {
         assertThat(text(outcome.run().stdout()) + text(outcome.run().stderr()))

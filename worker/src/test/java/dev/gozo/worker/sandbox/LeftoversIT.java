@@ -27,12 +27,44 @@ class LeftoversIT {
     List<String> containers = new ArrayList<>();
     try {
       String hostname = "echo \"$HOSTNAME\"\n";
-      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "setsid sleep 4242 &\n").run()).trim());
-      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "sleep 100\n").wallMs(1000).run()).trim());
-      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "while :; do :; done\n").cpuMs(500).run()).trim());
-      containers.add(stdout(harness.job("bash").file("main.sh", hostname + "yes\n").outputBytes(4096).run()).lines().findFirst().orElse(""));
-      containers.add(stdout(harness.job("bash").file("main.sh", hostname + ":(){ :|:& };:\n").processes(16).wallMs(1000).run()).trim());
-      containers.add(stdout(harness.job("python").file("main.py", "import os\nprint(os.environ['HOSTNAME'], flush=True)\nx = b'1' * (200 << 20)\n").memoryMb(32).run()).trim());
+      containers.add(
+          stdout(harness.job("bash").file("main.sh", hostname + "setsid sleep 4242 &\n").run())
+              .trim());
+      containers.add(
+          stdout(harness.job("bash").file("main.sh", hostname + "sleep 100\n").wallMs(1000).run())
+              .trim());
+      containers.add(
+          stdout(
+                  harness
+                      .job("bash")
+                      .file("main.sh", hostname + "while :; do :; done\n")
+                      .cpuMs(500)
+                      .run())
+              .trim());
+      containers.add(
+          stdout(harness.job("bash").file("main.sh", hostname + "yes\n").outputBytes(4096).run())
+              .lines()
+              .findFirst()
+              .orElse(""));
+      containers.add(
+          stdout(
+                  harness
+                      .job("bash")
+                      .file("main.sh", hostname + ":(){ :|:& };:\n")
+                      .processes(16)
+                      .wallMs(1000)
+                      .run())
+              .trim());
+      containers.add(
+          stdout(
+                  harness
+                      .job("python")
+                      .file(
+                          "main.py",
+                          "import os\nprint(os.environ['HOSTNAME'], flush=True)\nx = b'1' * (200 << 20)\n")
+                      .memoryMb(32)
+                      .run())
+              .trim());
 
       // when: the sandbox shuts down
       harness.sandbox.close();
@@ -64,12 +96,18 @@ class LeftoversIT {
     try {
       dead.job("bash").file("main.sh", "true\n").run();
       CompletableFuture<Outcome> midJob =
-          CompletableFuture.supplyAsync(() -> dead.job("bash").file("main.sh", "sleep 100\n").wallMs(60_000).run());
+          CompletableFuture.supplyAsync(
+              () -> dead.job("bash").file("main.sh", "sleep 100\n").wallMs(60_000).run());
       String handMade = SandboxHarness.startHandMadeSandbox(dead.api, dead.owner);
       strangerId = SandboxHarness.startHandMadeSandbox(dead.api, strangerOwner);
       await()
           .atMost(Duration.ofSeconds(90)) // removal is asynchronous and slow on a busy engine
-          .until(() -> dead.containersOfThisTest().stream().filter(c -> "running".equals(c.getState())).count() >= 3);
+          .until(
+              () ->
+                  dead.containersOfThisTest().stream()
+                          .filter(c -> "running".equals(c.getState()))
+                          .count()
+                      >= 3);
 
       // when: its next life starts and sweeps (only this test's owners: others share the engine)
       Set<String> owners = Set.of(dead.owner, next.owner, strangerOwner);

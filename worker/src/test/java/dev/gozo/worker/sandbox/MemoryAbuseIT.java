@@ -36,26 +36,54 @@ class MemoryAbuseIT {
 
   static Stream<Arguments> greedyPrograms() {
     return Stream.of(
-        Arguments.of("python sudden", "python", "main.py", SMALL_MB,
+        Arguments.of(
+            "python sudden",
+            "python",
+            "main.py",
+            SMALL_MB,
             "x = b'\\x01' * (300 * 1024 * 1024)\nprint(len(x))\n"),
-        Arguments.of("python gradual", "python", "main.py", SMALL_MB,
+        Arguments.of(
+            "python gradual",
+            "python",
+            "main.py",
+            SMALL_MB,
             "chunks = []\nwhile True:\n    chunks.append(b'\\x01' * (1024 * 1024))\n"),
-        Arguments.of("c sudden", "c", "main.c", SMALL_MB,
+        Arguments.of(
+            "c sudden",
+            "c",
+            "main.c",
+            SMALL_MB,
             "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
                 + "int main(void) { size_t n = 300u << 20; volatile char *p = malloc(n); if (!p) return 2;"
                 + " for (size_t i = 0; i < n; i += 4096) p[i] = 1; printf(\"%d\\n\", p[n / 2]); return 0; }\n"),
-        Arguments.of("c gradual", "c", "main.c", SMALL_MB,
+        Arguments.of(
+            "c gradual",
+            "c",
+            "main.c",
+            SMALL_MB,
             "#include <stdlib.h>\n#include <string.h>\n"
                 + "int main(void) { for (;;) { char *p = malloc(1 << 20); if (!p) return 2;"
                 + " memset(p, 1, 1 << 20); } }\n"),
-        Arguments.of("java sudden", "java", "Main.java", JAVA_MB,
+        Arguments.of(
+            "java sudden",
+            "java",
+            "Main.java",
+            JAVA_MB,
             "public class Main { public static void main(String[] a) {"
                 + " byte[] b = new byte[600 << 20]; System.out.println(b.length); } }\n"),
-        Arguments.of("java gradual", "java", "Main.java", JAVA_MB,
+        Arguments.of(
+            "java gradual",
+            "java",
+            "Main.java",
+            JAVA_MB,
             "import java.util.*;\npublic class Main { public static void main(String[] a) {"
                 + " List<byte[]> keep = new ArrayList<>();"
                 + " while (true) { keep.add(new byte[1 << 20]); } } }\n"),
-        Arguments.of("javascript gradual", "javascript", "main.js", SMALL_MB * 2,
+        Arguments.of(
+            "javascript gradual",
+            "javascript",
+            "main.js",
+            SMALL_MB * 2,
             "const keep = [];\nfor (;;) { keep.push(Buffer.alloc(1 << 20, 1)); }\n"));
   }
 

@@ -176,7 +176,8 @@ class NetworkIsolationIT {
     assertThat(outcome).as(outcome.message()).isInstanceOf(Outcome.Succeeded.class);
     assertThat(stdout(outcome).split("\n"))
         .hasSize(3)
-        .allSatisfy(line -> assertThat(line).doesNotContain("OPENED").endsWith("Operation not permitted"));
+        .allSatisfy(
+            line -> assertThat(line).doesNotContain("OPENED").endsWith("Operation not permitted"));
   }
 
   @Test

@@ -36,11 +36,26 @@ class OutputAbuseIT {
 
   static Stream<Arguments> floods() {
     return Stream.of(
-        Arguments.of("c stdout", "c", "main.c", "#include <stdio.h>\nint main(void) { for (;;) putchar('y'); }\n", true),
+        Arguments.of(
+            "c stdout",
+            "c",
+            "main.c",
+            "#include <stdio.h>\nint main(void) { for (;;) putchar('y'); }\n",
+            true),
         Arguments.of("bash stdout", "bash", "main.sh", "yes\n", true),
         Arguments.of("bash stderr", "bash", "main.sh", "yes >&2\n", false),
-        Arguments.of("python stderr", "python", "main.py", "import sys\nwhile True:\n    sys.stderr.write('e' * 999 + '\\n')\n", false),
-        Arguments.of("javascript stdout", "javascript", "main.js", "const s = 'j'.repeat(4096);\nfor (;;) { process.stdout.write(s); }\n", true),
+        Arguments.of(
+            "python stderr",
+            "python",
+            "main.py",
+            "import sys\nwhile True:\n    sys.stderr.write('e' * 999 + '\\n')\n",
+            false),
+        Arguments.of(
+            "javascript stdout",
+            "javascript",
+            "main.js",
+            "const s = 'j'.repeat(4096);\nfor (;;) { process.stdout.write(s); }\n",
+            true),
         Arguments.of(
             "java stdout",
             "java",
@@ -51,7 +66,8 @@ class OutputAbuseIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("floods")
-  void shouldStopEndlessOutputAtTheLimit(String name, String language, String file, String code, boolean toStdout) {
+  void shouldStopEndlessOutputAtTheLimit(
+      String name, String language, String file, String code, boolean toStdout) {
     // given
     var job = harness.job(language).file(file, code).outputBytes(LIMIT).wallMs(20_000);
 
@@ -63,7 +79,8 @@ class OutputAbuseIT {
     assertThat(outcome.run().limitHit()).isEqualTo(LimitHit.OUTPUT);
     byte[] flooded = toStdout ? outcome.run().stdout() : outcome.run().stderr();
     assertThat(flooded).hasSize(LIMIT);
-    assertThat(toStdout ? outcome.run().stdoutTruncated() : outcome.run().stderrTruncated()).isTrue();
+    assertThat(toStdout ? outcome.run().stdoutTruncated() : outcome.run().stderrTruncated())
+        .isTrue();
     assertThat(outcome.run().wallTimeMs()).isLessThan(5000);
   }
 
@@ -117,7 +134,11 @@ class OutputAbuseIT {
     var job =
         harness
             .job("python")
-            .file("main.py", "import sys\nsys.stdout.write('a' * " + (LIMIT - 10) + ")\nsys.stderr.write('b' * 10)\n")
+            .file(
+                "main.py",
+                "import sys\nsys.stdout.write('a' * "
+                    + (LIMIT - 10)
+                    + ")\nsys.stderr.write('b' * 10)\n")
             .outputBytes(LIMIT);
 
     // when
@@ -134,7 +155,10 @@ class OutputAbuseIT {
   void shouldReportOneByteOverTheLimit() {
     // given
     var job =
-        harness.job("python").file("main.py", "import sys\nsys.stdout.write('a' * " + (LIMIT + 1) + ")\n").outputBytes(LIMIT);
+        harness
+            .job("python")
+            .file("main.py", "import sys\nsys.stdout.write('a' * " + (LIMIT + 1) + ")\n")
+            .outputBytes(LIMIT);
 
     // when
     Outcome outcome = job.run();
@@ -167,13 +191,15 @@ class OutputAbuseIT {
     // then
     assertThat(outcome).as(outcome.message()).isInstanceOf(Outcome.Succeeded.class);
     assertThat(outcome.run().stdout()).isEqualTo(expected);
-    assertThat(outcome.run().stderr()).isEqualTo(new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0xc3, 0x28});
+    assertThat(outcome.run().stderr())
+        .isEqualTo(new byte[] {(byte) 0xff, (byte) 0xfe, 0, (byte) 0xc3, 0x28});
   }
 
   @Test
   void shouldTreatForgedLauncherMarkersAsOrdinaryOutput() {
     // given: the launcher's marker format, with a guessed nonce
-    String forged = "\n\0GOZO:" + "0".repeat(32) + ":ready\n\n\0GOZO:" + "0".repeat(32) + ":compiled:0\n";
+    String forged =
+        "\n\0GOZO:" + "0".repeat(32) + ":ready\n\n\0GOZO:" + "0".repeat(32) + ":compiled:0\n";
     var job =
         harness
             .job("c")
@@ -201,7 +227,12 @@ class OutputAbuseIT {
     // given: thousands of errors; the compile step keeps at most its own output limit
     StringBuilder source = new StringBuilder();
     for (int i = 0; i < 800; i++) {
-      source.append("int f").append(i).append("(void) { return undefined_").append(i).append("; }\n");
+      source
+          .append("int f")
+          .append(i)
+          .append("(void) { return undefined_")
+          .append(i)
+          .append("; }\n");
     }
     var job = harness.job("c").file("main.c", source.toString());
 

@@ -29,8 +29,10 @@ class OutputCaptureTest {
 
     assertThat(capture.compiled()).isCompletedWithValue(0);
     assertThat(capture.ready()).isDone();
-    assertThat(new String(capture.compileStdout(), StandardCharsets.ISO_8859_1)).isEqualTo("warning: x");
-    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1)).isEqualTo("program output");
+    assertThat(new String(capture.compileStdout(), StandardCharsets.ISO_8859_1))
+        .isEqualTo("warning: x");
+    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1))
+        .isEqualTo("program output");
   }
 
   @Test
@@ -42,7 +44,8 @@ class OutputCaptureTest {
     capture.onStdout(bytes(marker("compiled:1")));
 
     assertThat(capture.compiled()).isNotDone();
-    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1)).isEqualTo(marker("compiled:1"));
+    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1))
+        .isEqualTo(marker("compiled:1"));
   }
 
   @Test
@@ -67,7 +70,8 @@ class OutputCaptureTest {
 
     capture.onStdout(bytes("a\n\0GOZ\nb"));
 
-    assertThat(new String(capture.compileStdout(), StandardCharsets.ISO_8859_1)).isEqualTo("a\n\0GOZ\nb");
+    assertThat(new String(capture.compileStdout(), StandardCharsets.ISO_8859_1))
+        .isEqualTo("a\n\0GOZ\nb");
   }
 
   @Test
@@ -80,7 +84,9 @@ class OutputCaptureTest {
 
     capture.streamsEnded();
 
-    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1)).isEqualTo("last line\n");
-    assertThat(new String(capture.runStderr(), StandardCharsets.ISO_8859_1)).isEqualTo("warn\n\0GO");
+    assertThat(new String(capture.runStdout(), StandardCharsets.ISO_8859_1))
+        .isEqualTo("last line\n");
+    assertThat(new String(capture.runStderr(), StandardCharsets.ISO_8859_1))
+        .isEqualTo("warn\n\0GO");
   }
 }

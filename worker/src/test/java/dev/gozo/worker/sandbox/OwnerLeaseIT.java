@@ -63,9 +63,7 @@ class OwnerLeaseIT {
       // engine's clock): only the renewals of its lease tell that A is alive
       await("A's containers aged")
           .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  allOlderThan(peer.engine, sandboxesOf(peer), LEASE_TTL.plus(STALE_AFTER)));
+          .until(() -> allOlderThan(peer.engine, sandboxesOf(peer), LEASE_TTL.plus(STALE_AFTER)));
       Set<String> before = ids(sandboxesOf(peer));
       assertThat(longJob).as("A's long job, still running when B sweeps").isNotDone();
 
@@ -75,9 +73,7 @@ class OwnerLeaseIT {
           Orphans.sweep(restarted.engine, restarted.owner, true, STALE_AFTER, ownersOfThisTest);
 
       // then: A lost nothing, and only B's own leftover is gone
-      assertThat(ids(sandboxesOf(peer)))
-          .as("A's sandboxes after B's sweep")
-          .containsAll(before);
+      assertThat(ids(sandboxesOf(peer))).as("A's sandboxes after B's sweep").containsAll(before);
       assertThat(removed).as("removed by B's sweep").isEqualTo(1);
       assertThat(ids(sandboxesOf(restarted))).doesNotContain(leftover);
       // and A's long job finishes in its container, and A's next job runs in A's own reserve
@@ -123,7 +119,9 @@ class OwnerLeaseIT {
     await("the dead worker's sandboxes aged")
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> allOlderThan(survivor.engine, containersOf(survivor.engine, deadOwner), STALE_AFTER));
+            () ->
+                allOlderThan(
+                    survivor.engine, containersOf(survivor.engine, deadOwner), STALE_AFTER));
     String deadLease = OwnerLease.create(survivor.engine, deadOwner, LEASE_TTL);
 
     // when: the survivor sweeps at once, while that lease still holds
@@ -137,7 +135,11 @@ class OwnerLeaseIT {
     // when: the survivor keeps sweeping as a running worker does (every second here)
     try (PeerSweeper sweeper =
         PeerSweeper.every(
-            survivor.engine, survivor.owner, Duration.ofSeconds(1), STALE_AFTER, ownersOfThisTest)) {
+            survivor.engine,
+            survivor.owner,
+            Duration.ofSeconds(1),
+            STALE_AFTER,
+            ownersOfThisTest)) {
       // then: once the lease has run out, the dead worker's sandboxes and its lease are removed
       await("the dead worker's containers removed")
           .atMost(Duration.ofSeconds(30))

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fork bombs, thread bombs and processes that try to outlive their job. The pids limit caps how
- * many tasks (processes and threads) a sandbox has; the container's init is its PID 1, so when
- * the program's main process ends, the kernel kills everything else in the sandbox.
+ * many tasks (processes and threads) a sandbox has; the container's init is its PID 1, so when the
+ * program's main process ends, the kernel kills everything else in the sandbox.
  */
 class ProcessAbuseIT {
 
@@ -89,7 +89,12 @@ class ProcessAbuseIT {
   void shouldKillAForkBombWithinTheTimeLimit(String language, String file, String code) {
     // given
     var job =
-        harness.job(language).file(file, code).processes(PROCESS_LIMIT).wallMs(WALL_LIMIT).cpuMs(WALL_LIMIT);
+        harness
+            .job(language)
+            .file(file, code)
+            .processes(PROCESS_LIMIT)
+            .wallMs(WALL_LIMIT)
+            .cpuMs(WALL_LIMIT);
 
     // when
     Outcome outcome = job.run();
@@ -114,7 +119,9 @@ class ProcessAbuseIT {
     Outcome outcome = job.run();
 
     // then
-    assertThat(outcome).as(outcome.message()).isInstanceOfAny(Outcome.Succeeded.class, Outcome.TimeLimitExceeded.class);
+    assertThat(outcome)
+        .as(outcome.message())
+        .isInstanceOfAny(Outcome.Succeeded.class, Outcome.TimeLimitExceeded.class);
     assertThat(outcome.run().wallTimeMs()).isLessThanOrEqualTo(WALL_LIMIT + SLACK_MS);
     String container = stdout(outcome).trim();
     assertThat(container).hasSize(12);
@@ -247,7 +254,8 @@ class ProcessAbuseIT {
 
   @ParameterizedTest(name = "{0}: {2}")
   @MethodSource("escapers")
-  void shouldEndTheJobWhenTheMainProcessEndsEvenIfAChildLivesOn(String language, String file, String code) {
+  void shouldEndTheJobWhenTheMainProcessEndsEvenIfAChildLivesOn(
+      String language, String file, String code) {
     // given
     var job = harness.job(language).file(file, code).wallMs(20_000);
 
@@ -266,7 +274,9 @@ class ProcessAbuseIT {
     var job =
         harness
             .job("bash")
-            .file("main.sh", "setsid nohup sleep 4242 > /dev/null 2>&1 &\nsleep 0.2\necho \"$HOSTNAME\"\n");
+            .file(
+                "main.sh",
+                "setsid nohup sleep 4242 > /dev/null 2>&1 &\nsleep 0.2\necho \"$HOSTNAME\"\n");
 
     // when
     Outcome first = job.run();

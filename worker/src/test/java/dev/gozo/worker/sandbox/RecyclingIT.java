@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Recycling mode (opt-in per tenant): one container serves several jobs of one tenant and
- * runtime, and nothing of a job survives into the next: no process, no file in any writable place,
- * no System V IPC object. Jobs of other tenants, jobs that hit a limit and tenants that did not opt
- * in never share a container. The container's hostname (its short id) tells which one ran a job.
+ * Recycling mode (opt-in per tenant): one container serves several jobs of one tenant and runtime,
+ * and nothing of a job survives into the next: no process, no file in any writable place, no System
+ * V IPC object. Jobs of other tenants, jobs that hit a limit and tenants that did not opt in never
+ * share a container. The container's hostname (its short id) tells which one ran a job.
  */
 class RecyclingIT {
 
@@ -119,7 +119,8 @@ class RecyclingIT {
 
     // when: another recycling tenant and a tenant that did not opt in run jobs
     String other = stdout(harness.job("python").tenant(NEIGHBOUR).file("main.py", HOSTNAME).run());
-    String plain = stdout(harness.job("python").tenant("not-opted-in").file("main.py", HOSTNAME).run());
+    String plain =
+        stdout(harness.job("python").tenant("not-opted-in").file("main.py", HOSTNAME).run());
 
     // then
     assertThat(other.trim()).isNotEqualTo(container);
@@ -129,10 +130,12 @@ class RecyclingIT {
   @Test
   void shouldGiveEveryJobOfATenantThatDidNotOptInAFreshContainer() {
     // given
-    String first = stdout(harness.job("python").tenant("plain-tenant").file("main.py", HOSTNAME).run());
+    String first =
+        stdout(harness.job("python").tenant("plain-tenant").file("main.py", HOSTNAME).run());
 
     // when
-    String second = stdout(harness.job("python").tenant("plain-tenant").file("main.py", HOSTNAME).run());
+    String second =
+        stdout(harness.job("python").tenant("plain-tenant").file("main.py", HOSTNAME).run());
 
     // then
     assertThat(second.trim()).isNotEqualTo(first.trim());
@@ -188,9 +191,9 @@ class RecyclingIT {
   }
 
   /**
-   * Runs the job once the previous one's container is scrubbed and shelved (the launcher reports
-   * it clean a few milliseconds after the result; the worker allows 2 s) and checks that it ran
-   * in that container. Without the wait, a job arriving during the scrub takes a warm container
+   * Runs the job once the previous one's container is scrubbed and shelved (the launcher reports it
+   * clean a few milliseconds after the result; the worker allows 2 s) and checks that it ran in
+   * that container. Without the wait, a job arriving during the scrub takes a warm container
    * instead, by design (DockerSandbox#reusableContainer).
    */
   private static Outcome awaitRecycledRun(SandboxHarness.JobBuilder job, String container) {

@@ -69,8 +69,8 @@ final class SandboxHarness implements AutoCloseable {
   }
 
   /**
-   * The sweep the next life of this harness's worker makes at its start, limited to this
-   * harness's own containers: other tests share the engine. Returns how many it removed.
+   * The sweep the next life of this harness's worker makes at its start, limited to this harness's
+   * own containers: other tests share the engine. Returns how many it removed.
    */
   int sweepAsNextLife() {
     return Orphans.sweep(engine, owner, true, Duration.ofDays(1), owner::equals);
@@ -84,8 +84,8 @@ final class SandboxHarness implements AutoCloseable {
   }
 
   /**
-   * Starts a container labelled as OWNER's sandbox the way ContainerFactory labels them (a
-   * shell that sleeps, not a launcher): what a worker killed mid-job leaves behind.
+   * Starts a container labelled as OWNER's sandbox the way ContainerFactory labels them (a shell
+   * that sleeps, not a launcher): what a worker killed mid-job leaves behind.
    */
   static String startHandMadeSandbox(DockerClient api, String owner) {
     String id =
@@ -216,7 +216,10 @@ final class SandboxHarness implements AutoCloseable {
         String cgroup = java.nio.file.Files.readString(entry.toPath().resolve("cgroup"));
         if (cgroup.contains("docker/" + containerIdPrefix)) {
           byte[] cmdline = java.nio.file.Files.readAllBytes(entry.toPath().resolve("cmdline"));
-          found.add(entry.getName() + " " + new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' '));
+          found.add(
+              entry.getName()
+                  + " "
+                  + new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' '));
         }
       } catch (java.io.IOException | RuntimeException e) {
         // the process ended while we looked: exactly what we hope for

@@ -40,7 +40,8 @@ class SeccompProfileTest {
 
   private static boolean allowedUnconditionally(String syscall) {
     return rulesFor(syscall).stream()
-        .anyMatch(rule -> rule.get("action").asText().equals("SCMP_ACT_ALLOW") && !rule.has("args"));
+        .anyMatch(
+            rule -> rule.get("action").asText().equals("SCMP_ACT_ALLOW") && !rule.has("args"));
   }
 
   @Test
@@ -54,19 +55,59 @@ class SeccompProfileTest {
     List<String> refused =
         List.of(
             // Docker's default allows these only with a capability the sandbox never has
-            "mount", "umount2", "pivot_root", "chroot", "unshare", "setns", "bpf", "perf_event_open",
-            "kexec_load", "init_module", "finit_module", "delete_module", "reboot", "swapon", "acct",
-            "open_by_handle_at", "lookup_dcookie", "quotactl", "fsopen", "fsmount", "move_mount",
-            "open_tree", "syslog", "settimeofday", "clock_settime", "iopl", "ioperm", "kcmp",
-            "pidfd_getfd", "process_madvise", "mbind", "set_mempolicy", "vhangup", "keyctl",
-            "add_key", "request_key", "userfaultfd",
+            "mount",
+            "umount2",
+            "pivot_root",
+            "chroot",
+            "unshare",
+            "setns",
+            "bpf",
+            "perf_event_open",
+            "kexec_load",
+            "init_module",
+            "finit_module",
+            "delete_module",
+            "reboot",
+            "swapon",
+            "acct",
+            "open_by_handle_at",
+            "lookup_dcookie",
+            "quotactl",
+            "fsopen",
+            "fsmount",
+            "move_mount",
+            "open_tree",
+            "syslog",
+            "settimeofday",
+            "clock_settime",
+            "iopl",
+            "ioperm",
+            "kcmp",
+            "pidfd_getfd",
+            "process_madvise",
+            "mbind",
+            "set_mempolicy",
+            "vhangup",
+            "keyctl",
+            "add_key",
+            "request_key",
+            "userfaultfd",
             // refused on top of Docker's default (see docs/security.md)
-            "ptrace", "process_vm_readv", "process_vm_writev", "modify_ldt", "name_to_handle_at",
-            "fanotify_mark", "remap_file_pages", "memfd_secret", "adjtimex", "clock_adjtime");
+            "ptrace",
+            "process_vm_readv",
+            "process_vm_writev",
+            "modify_ldt",
+            "name_to_handle_at",
+            "fanotify_mark",
+            "remap_file_pages",
+            "memfd_secret",
+            "adjtimex",
+            "clock_adjtime");
     for (String syscall : refused) {
       assertThat(rulesFor(syscall))
           .as(syscall)
-          .allSatisfy(rule -> assertThat(rule.get("action").asText()).isNotEqualTo("SCMP_ACT_ALLOW"));
+          .allSatisfy(
+              rule -> assertThat(rule.get("action").asText()).isNotEqualTo("SCMP_ACT_ALLOW"));
     }
   }
 
@@ -79,7 +120,9 @@ class SeccompProfileTest {
     assertThat(arg.get("op").asText()).isEqualTo("SCMP_CMP_MASKED_EQ");
     assertThat(arg.get("value").asLong()).isEqualTo(0x7E020000L);
     assertThat(arg.get("valueTwo").asLong()).isZero();
-    assertThat(rulesFor("clone3")).singleElement().satisfies(rule -> assertThat(rule.get("errnoRet").asInt()).isEqualTo(38));
+    assertThat(rulesFor("clone3"))
+        .singleElement()
+        .satisfies(rule -> assertThat(rule.get("errnoRet").asInt()).isEqualTo(38));
   }
 
   @Test
@@ -94,7 +137,9 @@ class SeccompProfileTest {
   void shouldAllowPersonalityOnlyToAsk() {
     assertThat(rulesFor("personality"))
         .singleElement()
-        .satisfies(rule -> assertThat(rule.get("args").get(0).get("value").asLong()).isEqualTo(0xffffffffL));
+        .satisfies(
+            rule ->
+                assertThat(rule.get("args").get(0).get("value").asLong()).isEqualTo(0xffffffffL));
   }
 
   @Test
@@ -108,9 +153,28 @@ class SeccompProfileTest {
   @Test
   void shouldStillAllowWhatOrdinaryProgramsNeed() {
     for (String syscall :
-        List.of("read", "write", "openat", "mmap", "futex", "execve", "fork", "wait4", "exit_group",
-            "rt_sigaction", "clock_nanosleep", "epoll_wait", "pipe2", "getrandom", "faccessat2",
-            "statx", "rseq", "arch_prctl", "sched_getaffinity", "prlimit64", "kill")) {
+        List.of(
+            "read",
+            "write",
+            "openat",
+            "mmap",
+            "futex",
+            "execve",
+            "fork",
+            "wait4",
+            "exit_group",
+            "rt_sigaction",
+            "clock_nanosleep",
+            "epoll_wait",
+            "pipe2",
+            "getrandom",
+            "faccessat2",
+            "statx",
+            "rseq",
+            "arch_prctl",
+            "sched_getaffinity",
+            "prlimit64",
+            "kill")) {
       assertThat(allowedUnconditionally(syscall)).as(syscall).isTrue();
     }
   }

@@ -32,10 +32,16 @@ class SignalsAndExitsIT {
 
   static Stream<Arguments> crashes() {
     return Stream.of(
-        Arguments.of("c SIGSEGV", "c", "main.c", "int main(void) { volatile int *p = 0; return *p; }\n", 11),
         Arguments.of(
-            "c SIGFPE", "c", "main.c", "int main(void) { volatile int a = 7, zero = 0; return a / zero; }\n", 8),
-        Arguments.of("c SIGABRT", "c", "main.c", "#include <stdlib.h>\nint main(void) { abort(); }\n", 6),
+            "c SIGSEGV", "c", "main.c", "int main(void) { volatile int *p = 0; return *p; }\n", 11),
+        Arguments.of(
+            "c SIGFPE",
+            "c",
+            "main.c",
+            "int main(void) { volatile int a = 7, zero = 0; return a / zero; }\n",
+            8),
+        Arguments.of(
+            "c SIGABRT", "c", "main.c", "#include <stdlib.h>\nint main(void) { abort(); }\n", 6),
         Arguments.of(
             "c stack overflow",
             "c",
@@ -44,10 +50,18 @@ class SignalsAndExitsIT {
                 + "int main(void) { return deep(0); }\n",
             11),
         Arguments.of(
-            "python SIGSEGV", "python", "main.py", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", 11),
+            "python SIGSEGV",
+            "python",
+            "main.py",
+            "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
+            11),
         Arguments.of("python SIGABRT", "python", "main.py", "import os\nos.abort()\n", 6),
         Arguments.of(
-            "python SIGFPE", "python", "main.py", "import os, signal\nos.kill(os.getpid(), signal.SIGFPE)\n", 8),
+            "python SIGFPE",
+            "python",
+            "main.py",
+            "import os, signal\nos.kill(os.getpid(), signal.SIGFPE)\n",
+            8),
         Arguments.of(
             "python null pointer", "python", "main.py", "import ctypes\nctypes.string_at(0)\n", 11),
         Arguments.of("javascript SIGABRT", "javascript", "main.js", "process.abort();\n", 6),
@@ -78,7 +92,9 @@ class SignalsAndExitsIT {
         Arguments.of("javascript", "main.js", "process.exit(3);\n"),
         Arguments.of("bash", "main.sh", "exit 3\n"),
         Arguments.of(
-            "java", "Main.java", "public class Main { public static void main(String[] a) { System.exit(3); } }\n"));
+            "java",
+            "Main.java",
+            "public class Main { public static void main(String[] a) { System.exit(3); } }\n"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -102,10 +118,9 @@ class SignalsAndExitsIT {
       throws Exception {
     // given: a program that would run well within its limits
     var job = harness.job("python").file("main.py", "import time\ntime.sleep(3)\nprint('done')\n");
-    java.util.concurrent.CompletableFuture<Outcome> running = new java.util.concurrent.CompletableFuture<>();
-    Thread slot =
-        new Thread(
-            () -> running.complete(job.run()), "interrupted-slot");
+    java.util.concurrent.CompletableFuture<Outcome> running =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread slot = new Thread(() -> running.complete(job.run()), "interrupted-slot");
 
     // when: the worker interrupts the job's thread while the program runs
     slot.start();
@@ -124,7 +139,9 @@ class SignalsAndExitsIT {
     var job =
         harness
             .job("java")
-            .file("Main.java", "public class Main { static int f(int n) { return f(n + 1) + 1; } public static void main(String[] a) { f(0); } }\n");
+            .file(
+                "Main.java",
+                "public class Main { static int f(int n) { return f(n + 1) + 1; } public static void main(String[] a) { f(0); } }\n");
 
     // when
     Outcome outcome = job.run();
@@ -155,7 +172,9 @@ class SignalsAndExitsIT {
     var job =
         harness
             .job("python")
-            .file("main.py", "import sys\nsys.setrecursionlimit(10**8)\ndef f(n):\n    return f(n + 1) + 1\nf(0)\n")
+            .file(
+                "main.py",
+                "import sys\nsys.setrecursionlimit(10**8)\ndef f(n):\n    return f(n + 1) + 1\nf(0)\n")
             .memoryMb(64);
 
     // when
@@ -171,7 +190,9 @@ class SignalsAndExitsIT {
     var job =
         harness
             .job("python")
-            .file("main.py", "print('TIME_LIMIT_EXCEEDED')\nprint('MEMORY_LIMIT_EXCEEDED killed by signal SIGKILL (9)')\n");
+            .file(
+                "main.py",
+                "print('TIME_LIMIT_EXCEEDED')\nprint('MEMORY_LIMIT_EXCEEDED killed by signal SIGKILL (9)')\n");
 
     // when
     Outcome outcome = job.run();
@@ -184,7 +205,8 @@ class SignalsAndExitsIT {
   @Test
   void shouldReportAnExitCodeAbove128AsASignalBecauseThatIsHowItIsReported() {
     // given: exit(130) cannot be told apart from death by SIGINT (128+2); documented limit
-    var job = harness.job("c").file("main.c", "#include <stdlib.h>\nint main(void) { exit(130); }\n");
+    var job =
+        harness.job("c").file("main.c", "#include <stdlib.h>\nint main(void) { exit(130); }\n");
 
     // when
     Outcome outcome = job.run();

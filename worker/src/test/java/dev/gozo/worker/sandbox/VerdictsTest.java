@@ -16,13 +16,20 @@ class VerdictsTest {
 
   @Test
   void shouldJudgeByWhatTheKernelAndWorkerObservedInOrder() {
-    assertThat(Verdicts.ofRun(null, run(0, 0, LimitHit.NONE), false, LIMITS)).isInstanceOf(Outcome.Succeeded.class);
-    assertThat(Verdicts.ofRun(null, run(3, 0, LimitHit.NONE), false, LIMITS)).isInstanceOf(Outcome.RuntimeError.class);
-    assertThat(Verdicts.ofRun(null, run(139, 11, LimitHit.NONE), false, LIMITS).message()).contains("SIGSEGV");
-    assertThat(Verdicts.ofRun(null, run(137, 9, LimitHit.NONE), true, LIMITS)).isInstanceOf(Outcome.MemoryLimitExceeded.class);
-    assertThat(Verdicts.ofRun(null, run(137, 9, LimitHit.CPU_TIME), false, LIMITS)).isInstanceOf(Outcome.TimeLimitExceeded.class);
-    assertThat(Verdicts.ofRun(null, run(137, 9, LimitHit.WALL_TIME), true, LIMITS)).isInstanceOf(Outcome.TimeLimitExceeded.class);
-    assertThat(Verdicts.ofRun(null, run(0, 0, LimitHit.OUTPUT), false, LIMITS)).isInstanceOf(Outcome.OutputLimitExceeded.class);
+    assertThat(Verdicts.ofRun(null, run(0, 0, LimitHit.NONE), false, LIMITS))
+        .isInstanceOf(Outcome.Succeeded.class);
+    assertThat(Verdicts.ofRun(null, run(3, 0, LimitHit.NONE), false, LIMITS))
+        .isInstanceOf(Outcome.RuntimeError.class);
+    assertThat(Verdicts.ofRun(null, run(139, 11, LimitHit.NONE), false, LIMITS).message())
+        .contains("SIGSEGV");
+    assertThat(Verdicts.ofRun(null, run(137, 9, LimitHit.NONE), true, LIMITS))
+        .isInstanceOf(Outcome.MemoryLimitExceeded.class);
+    assertThat(Verdicts.ofRun(null, run(137, 9, LimitHit.CPU_TIME), false, LIMITS))
+        .isInstanceOf(Outcome.TimeLimitExceeded.class);
+    assertThat(Verdicts.ofRun(null, run(137, 9, LimitHit.WALL_TIME), true, LIMITS))
+        .isInstanceOf(Outcome.TimeLimitExceeded.class);
+    assertThat(Verdicts.ofRun(null, run(0, 0, LimitHit.OUTPUT), false, LIMITS))
+        .isInstanceOf(Outcome.OutputLimitExceeded.class);
   }
 
   @Test

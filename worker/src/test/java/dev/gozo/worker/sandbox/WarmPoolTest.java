@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The warm pool's sizing, refill, quiet time and removal against the fake engine, whose
- * containers wait for a job the way a launcher does.
+ * The warm pool's sizing, refill, quiet time and removal against the fake engine, whose containers
+ * wait for a job the way a launcher does.
  */
 class WarmPoolTest {
 

@@ -44,7 +44,8 @@ class WarmReserveIT {
       // then: every job ran in a container of the reserve, each in its own
       assertThat(hosts).doesNotHaveDuplicates();
       assertThat(hosts)
-          .allSatisfy(host -> assertThat(reserve).anySatisfy(id -> assertThat(id).startsWith(host)));
+          .allSatisfy(
+              host -> assertThat(reserve).anySatisfy(id -> assertThat(id).startsWith(host)));
       // and once quiet, the reserve is whole again and the spent containers are gone
       await("the reserve restored, the spent containers removed")
           .atMost(Duration.ofSeconds(60))
@@ -54,7 +55,9 @@ class WarmReserveIT {
                 assertThat(all).hasSize(RESERVE);
                 assertThat(all).allSatisfy(c -> assertThat(c.getState()).isEqualTo("running"));
                 assertThat(all)
-                    .noneSatisfy(c -> assertThat(hosts).anySatisfy(h -> assertThat(c.getId()).startsWith(h)));
+                    .noneSatisfy(
+                        c ->
+                            assertThat(hosts).anySatisfy(h -> assertThat(c.getId()).startsWith(h)));
               });
     }
   }
