@@ -30,15 +30,35 @@ final class GatewayClient {
   String submitPython(String source) {
     ObjectNode body = JSON.createObjectNode().put("language", "python");
     body.putArray("files").addObject().put("name", "main.py").put("content", source);
-    HttpResponse<String> response =
-        send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/v1/executions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    HttpResponse<String> response = submitOnce(body);
+    // 503 + Retry-After is the API's "try again shortly" (e.g. the queue's first publish to a
+    // freshly started broker outlived the gateway's 2 s budget); a client retries, so do we.
+    for (int retry = 0; response.statusCode() == 503 && retry < SUBMIT_RETRIES; retry++) {
+      sleepSeconds(response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
+      response = submitOnce(body);
+    }
     if (response.statusCode() != 202) {
       throw new AssertionError("submit answered " + response.statusCode() + ": " + response.body());
     }
     return parse(response.body()).get("id").asText();
+  }
+
+  private static final int SUBMIT_RETRIES = 10;
+
+  private HttpResponse<String> submitOnce(ObjectNode body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + "/v1/executions"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  private static void sleepSeconds(long seconds) {
+    try {
+      Thread.sleep(seconds * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting to retry a submit", e);
+    }
   }
 
   /** GET /v1/executions/{id} (200 expected). */
