@@ -94,7 +94,7 @@ port_open() { (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; }
 create_topics() {
   until port_open; do sleep 0.2; done
   local bootstrap=127.0.0.1:9092 started=$SECONDS
-  # One JVM per command, all four side by side.
+  # One JVM per command, all side by side.
   tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
     --if-not-exists --topic gozo.jobs --partitions "$GOZO_TOPIC_PARTITIONS" \
     --replication-factor 1 >/dev/null &
@@ -106,6 +106,13 @@ create_topics() {
     --if-not-exists --topic gozo.results --partitions "$GOZO_TOPIC_PARTITIONS" \
     --replication-factor 1 --config cleanup.policy=compact,delete \
     --config "retention.ms=$GOZO_RESULTS_RETENTION_MS" >/dev/null &
+  # A job's live stream and what callers send it (dev.gozo.topics.Topics holds the retentions).
+  tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+    --if-not-exists --topic gozo.output --partitions "$GOZO_TOPIC_PARTITIONS" \
+    --replication-factor 1 --config "retention.ms=$GOZO_EVENTS_RETENTION_MS" >/dev/null &
+  tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+    --if-not-exists --topic gozo.input --partitions "$GOZO_TOPIC_PARTITIONS" \
+    --replication-factor 1 --config retention.ms=3600000 >/dev/null &
   # A new share group starts at the latest offset: jobs published before the first worker
   # joined would be skipped.
   tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$bootstrap" \
@@ -119,7 +126,7 @@ create_topics() {
     return 1
   fi
   touch "$READY"
-  say "ready: topics gozo.jobs, gozo.events, gozo.results, share group $GOZO_SHARE_GROUP ($((SECONDS - started))s)"
+  say "ready: topics gozo.jobs, .events, .results, .output, .input, share group $GOZO_SHARE_GROUP ($((SECONDS - started))s)"
 }
 
 say "starting broker, advertised as ${advertised}"

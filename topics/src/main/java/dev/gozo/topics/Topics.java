@@ -17,17 +17,22 @@ import java.util.Map;
  * @param jobs where the gateway publishes jobs ({@code ExecuteJob}, keyed by job id)
  * @param events where queued and started events go ({@code JobEvent})
  * @param results where workers publish final results ({@code JobCompleted}); compacted
+ * @param output where workers publish a running job's stages and output chunks ({@code JobOutput})
+ * @param input where callers send stdin, signals and cancels to a job ({@code JobInput})
  * @param shareGroup the share group the workers take jobs in
  */
-public record Topics(String jobs, String events, String results, String shareGroup) {
+public record Topics(
+    String jobs, String events, String results, String output, String input, String shareGroup) {
 
   // Compile-time constants, so that configuration annotations can name them as defaults.
   public static final String JOBS = "gozo.jobs";
   public static final String EVENTS = "gozo.events";
   public static final String RESULTS = "gozo.results";
+  public static final String OUTPUT = "gozo.output";
+  public static final String INPUT = "gozo.input";
   public static final String SHARE_GROUP = "gozo-workers";
 
-  /** What the production names start with: PREFIX.jobs, PREFIX.events, PREFIX.results. */
+  /** What the production names start with: PREFIX.jobs, PREFIX.events, PREFIX.results, ... */
   public static final String DEFAULT_PREFIX = "gozo";
 
   /** Partitions of each topic: the most jobs one worker slot per partition can take at once. */
@@ -55,21 +60,36 @@ public record Topics(String jobs, String events, String results, String shareGro
   /** The share-group setting for {@link #LOCK_DURATION}. */
   public static final String RECORD_LOCK_DURATION_MS = "share.record.lock.duration.ms";
 
-  public static final Topics DEFAULT = new Topics(JOBS, EVENTS, RESULTS, SHARE_GROUP);
+  /**
+   * A job's live stream is replayable (SSE Last-Event-ID, a finished job's whole stream) for as
+   * long as its events are: a day.
+   */
+  public static final Duration OUTPUT_RETENTION = EVENTS_RETENTION;
 
-  /** PREFIX.jobs, PREFIX.events, PREFIX.results and the share group PREFIX-workers. */
+  /** Input only matters while its job waits or runs; an hour covers the longest queue. */
+  public static final Duration INPUT_RETENTION = Duration.ofHours(1);
+
+  public static final Topics DEFAULT =
+      new Topics(JOBS, EVENTS, RESULTS, OUTPUT, INPUT, SHARE_GROUP);
+
+  /** PREFIX.jobs, .events, .results, .output, .input and the share group PREFIX-workers. */
   public static Topics withPrefix(String prefix) {
     return new Topics(
-        prefix + ".jobs", prefix + ".events", prefix + ".results", prefix + "-workers");
+        prefix + ".jobs",
+        prefix + ".events",
+        prefix + ".results",
+        prefix + ".output",
+        prefix + ".input",
+        prefix + "-workers");
   }
 
   /** The same topics with another share group. */
   public Topics withShareGroup(String group) {
-    return new Topics(jobs, events, results, group);
+    return new Topics(jobs, events, results, output, input, group);
   }
 
   public List<String> names() {
-    return List.of(jobs, events, results);
+    return List.of(jobs, events, results, output, input);
   }
 
   /** The topics with the default retentions. */
@@ -92,7 +112,11 @@ public record Topics(String jobs, String events, String results, String shareGro
                 "cleanup.policy",
                 "compact,delete",
                 "retention.ms",
-                Long.toString(resultsRetention.toMillis()))));
+                Long.toString(resultsRetention.toMillis()))),
+        new TopicSpec(
+            output, PARTITIONS, Map.of("retention.ms", Long.toString(OUTPUT_RETENTION.toMillis()))),
+        new TopicSpec(
+            input, PARTITIONS, Map.of("retention.ms", Long.toString(INPUT_RETENTION.toMillis()))));
   }
 
   /**

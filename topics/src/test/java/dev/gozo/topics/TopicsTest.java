@@ -14,7 +14,8 @@ class TopicsTest {
     Topics topics = Topics.DEFAULT;
 
     // then: the names and settings the deployed system and the hidden checks rely on
-    assertThat(topics.names()).containsExactly("gozo.jobs", "gozo.events", "gozo.results");
+    assertThat(topics.names())
+        .containsExactly("gozo.jobs", "gozo.events", "gozo.results", "gozo.output", "gozo.input");
     assertThat(topics.shareGroup()).isEqualTo("gozo-workers");
     assertThat(topics.specs())
         .containsExactly(
@@ -23,7 +24,9 @@ class TopicsTest {
             new Topics.TopicSpec(
                 "gozo.results",
                 6,
-                Map.of("cleanup.policy", "compact,delete", "retention.ms", "604800000")));
+                Map.of("cleanup.policy", "compact,delete", "retention.ms", "604800000")),
+            new Topics.TopicSpec("gozo.output", 6, Map.of("retention.ms", "86400000")),
+            new Topics.TopicSpec("gozo.input", 6, Map.of("retention.ms", "3600000")));
     assertThat(Topics.shareGroupSettings(Topics.LOCK_DURATION))
         .containsExactly(
             Map.entry("share.auto.offset.reset", "earliest"),
@@ -34,7 +37,14 @@ class TopicsTest {
   void shouldNameAPrefixedSetLikeTheDefaultOne() {
     assertThat(Topics.withPrefix("gozo")).isEqualTo(Topics.DEFAULT);
     assertThat(Topics.withPrefix("it-1"))
-        .isEqualTo(new Topics("it-1.jobs", "it-1.events", "it-1.results", "it-1-workers"));
+        .isEqualTo(
+            new Topics(
+                "it-1.jobs",
+                "it-1.events",
+                "it-1.results",
+                "it-1.output",
+                "it-1.input",
+                "it-1-workers"));
   }
 
   @Test

@@ -50,6 +50,12 @@ import java.util.function.Function;
  *     left before peers remove them (60000)
  * @param orphanStaleAfter GOZO_ORPHAN_STALE_AFTER_MS: age after which any worker's sweep removes a
  *     sandbox it has no lease to judge by: no owner label, or an owner without any lease (900000)
+ * @param outputTopic GOZO_TOPIC_OUTPUT (gozo.output): where running jobs' stages and output go
+ * @param inputTopic GOZO_TOPIC_INPUT (gozo.input): where stdin, signals and cancels come from
+ * @param interactiveIdle GOZO_INTERACTIVE_IDLE_MS: how long an interactive job may see neither
+ *     input nor output when its job does not say (30000)
+ * @param inputLookback GOZO_INPUT_LOOKBACK_MS: how far back gozo.input is read when the worker
+ *     starts, so cancels and input sent for jobs still queued are not missed (600000)
  */
 public record WorkerConfig(
     String workerId,
@@ -74,7 +80,11 @@ public record WorkerConfig(
     int healthPort,
     Duration duplicateWindow,
     Duration ownerLeaseTtl,
-    Duration orphanStaleAfter) {
+    Duration orphanStaleAfter,
+    String outputTopic,
+    String inputTopic,
+    Duration interactiveIdle,
+    Duration inputLookback) {
 
   /**
    * Python gets the largest reserve: it is what most jobs are written in, and a burst of sequential
@@ -115,7 +125,11 @@ public record WorkerConfig(
             vars.integer("GOZO_HEALTH_PORT", 8081),
             vars.millis("GOZO_DUPLICATE_WINDOW_MS", Duration.ofMinutes(10)),
             vars.millis("GOZO_OWNER_LEASE_TTL_MS", Duration.ofMinutes(1)),
-            vars.millis("GOZO_ORPHAN_STALE_AFTER_MS", Duration.ofMinutes(15)))
+            vars.millis("GOZO_ORPHAN_STALE_AFTER_MS", Duration.ofMinutes(15)),
+            vars.text("GOZO_TOPIC_OUTPUT", Topics.OUTPUT),
+            vars.text("GOZO_TOPIC_INPUT", Topics.INPUT),
+            vars.millis("GOZO_INTERACTIVE_IDLE_MS", Duration.ofSeconds(30)),
+            vars.millis("GOZO_INPUT_LOOKBACK_MS", Duration.ofMinutes(10)))
         .validate();
   }
 
@@ -188,6 +202,12 @@ public record WorkerConfig(
         orphanStaleAfter.toMillis() >= 1000, "GOZO_ORPHAN_STALE_AFTER_MS must be at least 1000");
     require(
         recycleMaxJobs >= 1 && recycleMaxJobs <= 10_000, "GOZO_RECYCLE_MAX_JOBS must be 1..10000");
+    require(
+        interactiveIdle.toMillis() >= 100 && interactiveIdle.toMillis() <= 3_600_000,
+        "GOZO_INTERACTIVE_IDLE_MS must be 100..3600000");
+    require(
+        inputLookback.toMillis() >= 0 && inputLookback.toMillis() <= 86_400_000,
+        "GOZO_INPUT_LOOKBACK_MS must be 0..86400000");
     require(sandboxCpus > 0 && sandboxCpus <= 64, "GOZO_SANDBOX_CPUS must be in (0, 64]");
     return this;
   }

@@ -12,6 +12,7 @@ import dev.gozo.worker.intake.JobProcessor;
 import dev.gozo.worker.intake.JobTopicScan;
 import dev.gozo.worker.intake.ShareGroupIntake;
 import dev.gozo.worker.intake.ShareGroupSetup;
+import dev.gozo.worker.live.KafkaLiveJobs;
 import dev.gozo.worker.results.ResultLookup;
 import dev.gozo.worker.results.ResultPublisher;
 import dev.gozo.worker.sandbox.DockerSandbox;
@@ -74,6 +75,7 @@ public final class WorkerMain {
     private final OwnerLease lease;
     private final PeerSweeper peerSweeper;
     private final ResultPublisher publisher;
+    private final KafkaLiveJobs live;
     private final ResultLookup lookup;
     private final JobTopicScan earlierRecords;
     private final ShareGroupIntake intake;
@@ -89,6 +91,7 @@ public final class WorkerMain {
         OwnerLease lease,
         PeerSweeper peerSweeper,
         ResultPublisher publisher,
+        KafkaLiveJobs live,
         ResultLookup lookup,
         JobTopicScan earlierRecords,
         ShareGroupIntake intake,
@@ -99,6 +102,7 @@ public final class WorkerMain {
       this.lease = lease;
       this.peerSweeper = peerSweeper;
       this.publisher = publisher;
+      this.live = live;
       this.lookup = lookup;
       this.earlierRecords = earlierRecords;
       this.intake = intake;
@@ -168,6 +172,16 @@ public final class WorkerMain {
               config.jobsTopic(),
               config.duplicateWindow(),
               JOB_SCAN_DEADLINE);
+      // Streams running jobs' output to gozo.output; brings their input and cancels from
+      // gozo.input.
+      KafkaLiveJobs live =
+          new KafkaLiveJobs(
+              config.kafkaBootstrap(),
+              config.outputTopic(),
+              config.inputTopic(),
+              config.inputLookback(),
+              config.interactiveIdle(),
+              Duration.ofSeconds(30));
       JobProcessor processor =
           new JobProcessor(
               catalogue,
@@ -177,7 +191,8 @@ public final class WorkerMain {
               lookup,
               earlierRecords,
               config.workerId(),
-              config.maxAttempts());
+              config.maxAttempts(),
+              live);
       ShareGroupIntake intake =
           new ShareGroupIntake(
               config.kafkaBootstrap(),
@@ -207,6 +222,7 @@ public final class WorkerMain {
               lease,
               peerSweeper,
               publisher,
+              live,
               lookup,
               earlierRecords,
               intake,
@@ -320,6 +336,7 @@ public final class WorkerMain {
       // After the last sandbox is gone: until then, they are ours and peers must keep off.
       peerSweeper.close();
       lease.close();
+      live.close();
       publisher.close();
       lookup.close();
       earlierRecords.close();

@@ -22,6 +22,8 @@ class WorkerConfigTest {
           "GOZO_SANDBOX_CPUS",
           "GOZO_LOCK_DURATION_MS",
           "GOZO_RECYCLE_MAX_JOBS",
+          "GOZO_INTERACTIVE_IDLE_MS",
+          "GOZO_INPUT_LOOKBACK_MS",
           "GOZO_HEALTH_PORT",
           "GOZO_DUPLICATE_WINDOW_MS",
           "GOZO_OWNER_LEASE_TTL_MS",
@@ -61,13 +63,21 @@ class WorkerConfigTest {
     assertThat(config.recycleTenants()).isEmpty();
     assertThat(config.healthPort()).isEqualTo(8081);
     assertThat(config.duplicateWindow()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.interactiveIdle()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.inputLookback()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
   void shouldTakeTheTopicDefaultsFromTheOneDefinition() {
     WorkerConfig config = WorkerConfig.fromEnvironment(Map.of());
 
-    assertThat(List.of(config.jobsTopic(), config.eventsTopic(), config.resultsTopic()))
+    assertThat(
+            List.of(
+                config.jobsTopic(),
+                config.eventsTopic(),
+                config.resultsTopic(),
+                config.outputTopic(),
+                config.inputTopic()))
         .isEqualTo(Topics.DEFAULT.names());
     assertThat(config.shareGroup()).isEqualTo(Topics.DEFAULT.shareGroup());
     assertThat(config.lockDuration()).isEqualTo(Topics.LOCK_DURATION);

@@ -11,12 +11,14 @@ import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.protocol.v1.SourceFile;
 import dev.gozo.topics.KeyScan;
 import dev.gozo.topics.ResultSearch;
+import dev.gozo.worker.live.LiveJobs;
 import dev.gozo.worker.results.OutcomeMapper;
 import dev.gozo.worker.results.PublishedResults;
 import dev.gozo.worker.results.ResultSink;
 import dev.gozo.worker.sandbox.Outcome;
 import dev.gozo.worker.sandbox.Sandbox;
 import dev.gozo.worker.sandbox.SandboxJob;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * that were delivered too often, validate, run, publish the result. The result is durable before
  * the record is accepted; when it cannot be published, or the sandbox is unavailable, the record is
  * released so that another attempt (here or on another worker) runs it.
+ *
+ * <p>While it runs, the job is live ({@link LiveJobs}): its output streams out and its input and a
+ * cancel come in. A job cancelled before it was delivered is answered CANCELLED without running.
  */
 public final class JobProcessor implements RecordHandler {
 
@@ -50,6 +55,10 @@ public final class JobProcessor implements RecordHandler {
   private final EarlierRecords earlierRecords;
   private final String workerId;
   private final int maxAttempts;
+  private final LiveJobs live;
+
+  /** How long the result waits for the broker to take the job's last output records. */
+  private static final Duration OUTPUT_FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
   public JobProcessor(
       RuntimeCatalogue catalogue,
@@ -60,6 +69,29 @@ public final class JobProcessor implements RecordHandler {
       EarlierRecords earlierRecords,
       String workerId,
       int maxAttempts) {
+    this(
+        catalogue,
+        validator,
+        sandbox,
+        publisher,
+        published,
+        earlierRecords,
+        workerId,
+        maxAttempts,
+        LiveJobs.NONE);
+  }
+
+  public JobProcessor(
+      RuntimeCatalogue catalogue,
+      JobValidator validator,
+      Sandbox sandbox,
+      ResultSink publisher,
+      PublishedResults published,
+      EarlierRecords earlierRecords,
+      String workerId,
+      int maxAttempts,
+      LiveJobs live) {
+    this.live = live;
     this.catalogue = catalogue;
     this.validator = validator;
     this.sandbox = sandbox;
@@ -98,14 +130,27 @@ public final class JobProcessor implements RecordHandler {
       return finish(job, new Outcome.Rejected("invalid job: " + reason), null, attempt, startedAt);
     }
     Runtime runtime = catalogue.resolve(job.getLanguage(), job.getVersion()).orElseThrow();
+    if (live.cancelled(job.getJobId(), job.getTenant())) {
+      LOG.info("job {} was cancelled while queued; not running it", job.getJobId());
+      return finish(
+          job,
+          new Outcome.Cancelled(null, null, "cancelled before it ran"),
+          runtime,
+          attempt,
+          startedAt);
+    }
     LOG.info("job {} started (attempt {})", job.getJobId(), attempt);
     publisher.started(job.getJobId(), job.getTenant(), workerId, attempt);
-    Outcome outcome = sandbox.run(toSandboxJob(job, runtime));
-    if (outcome instanceof Outcome.Unavailable unavailable) {
-      LOG.warn("job {}: handing back ({})", job.getJobId(), unavailable.message());
-      return Decision.RELEASE;
+    try (LiveJobs.LiveJob session = live.open(job, attempt)) {
+      Outcome outcome = sandbox.run(toSandboxJob(job, runtime), session);
+      if (outcome instanceof Outcome.Unavailable unavailable) {
+        LOG.warn("job {}: handing back ({})", job.getJobId(), unavailable.message());
+        return Decision.RELEASE;
+      }
+      // The stream is durable before the result that says how long it is.
+      long records = session.finish(OUTPUT_FLUSH_TIMEOUT);
+      return finish(job, outcome, runtime, attempt, startedAt, records);
     }
-    return finish(job, outcome, runtime, attempt, startedAt);
   }
 
   /**
@@ -192,6 +237,16 @@ public final class JobProcessor implements RecordHandler {
 
   private Decision finish(
       ExecuteJob job, Outcome outcome, Runtime runtime, int attempt, long startedAt) {
+    return finish(job, outcome, runtime, attempt, startedAt, 0);
+  }
+
+  private Decision finish(
+      ExecuteJob job,
+      Outcome outcome,
+      Runtime runtime,
+      int attempt,
+      long startedAt,
+      long outputRecords) {
     JobCompleted.Builder result =
         OutcomeMapper.toResult(outcome)
             .setJobId(job.getJobId())
@@ -200,7 +255,8 @@ public final class JobProcessor implements RecordHandler {
             .setSubmittedAtMs(job.getSubmittedAtMs())
             .setStartedAtMs(startedAt)
             .setFinishedAtMs(System.currentTimeMillis())
-            .setDeliveryAttempt(attempt);
+            .setDeliveryAttempt(attempt)
+            .setOutputRecords(outputRecords);
     if (runtime != null) {
       result.setLanguage(runtime.getLanguage()).setVersion(runtime.getVersion());
     } else {

@@ -29,6 +29,8 @@ public final class OutcomeMapper {
       return JobStatus.OUTPUT_LIMIT_EXCEEDED;
     } else if (outcome instanceof Outcome.Rejected) {
       return JobStatus.REJECTED;
+    } else if (outcome instanceof Outcome.Cancelled) {
+      return JobStatus.CANCELLED;
     }
     return JobStatus.INTERNAL_ERROR;
   }
@@ -68,6 +70,8 @@ public final class OutcomeMapper {
       case CPU_TIME -> LimitKind.LIMIT_CPU_TIME;
       case MEMORY -> LimitKind.LIMIT_MEMORY;
       case OUTPUT -> LimitKind.LIMIT_OUTPUT;
+      case IDLE -> LimitKind.LIMIT_IDLE;
+      case CANCELLED -> LimitKind.LIMIT_NONE;
     };
   }
 }

@@ -28,6 +28,11 @@ final class CappedBuffer {
     append(new byte[] {value}, 0, 1);
   }
 
+  /** How many more bytes fit. */
+  long remaining() {
+    return Math.max(0, capacity - bytes.size());
+  }
+
   void markTruncated() {
     truncated = true;
   }

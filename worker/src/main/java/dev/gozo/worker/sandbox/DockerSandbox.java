@@ -136,7 +136,7 @@ public final class DockerSandbox implements Sandbox {
   }
 
   @Override
-  public Outcome run(SandboxJob job) {
+  public Outcome run(SandboxJob job, LiveSession live) {
     if (closed) {
       return new Outcome.Unavailable("the worker is shutting down");
     }
@@ -161,10 +161,11 @@ public final class DockerSandbox implements Sandbox {
     // A launcher that stays up after the program needs the cgroup's own OOM count: without it
     // an OOM kill could not be told from another SIGKILL (Docker reports it only at the exit).
     boolean metered = container.meter() != ResourceMeter.NONE;
-    recycle = recycle && metered;
+    // An interactive program consumed its stdin live: its container never serves another job.
+    recycle = recycle && metered && !live.interactive();
     AfterExit afterExit = recycle ? AfterExit.RECYCLE : metered ? AfterExit.LINGER : AfterExit.EXIT;
     inUse.add(container);
-    JobRun run = new JobRun(containers, container, job, settings, afterExit);
+    JobRun run = new JobRun(containers, container, job, settings, afterExit, live);
     Outcome outcome = null;
     try {
       outcome = run.execute();

@@ -17,6 +17,10 @@ import java.util.concurrent.TimeoutException;
  * watching: every {@code meterInterval} it compares wall time and the cgroup's CPU time (all
  * processes and threads of the container) with the step's limits, and kills the container when one
  * is crossed. Output limits are detected while the output streams in.
+ *
+ * <p>The job's {@link LiveSession} hears of each step as it starts and of the output as it arrives;
+ * a cancel from it kills the container at once, and for an interactive run it feeds the program's
+ * stdin and signals and sets an idle limit next to the others.
  */
 final class JobRun {
 
@@ -29,6 +33,7 @@ final class JobRun {
   private final AfterExit afterExit;
   private final LaunchPayload payload;
   private final OutputCapture capture;
+  private final LiveSession live;
 
   JobRun(
       ContainerEngine engine,
@@ -36,15 +41,30 @@ final class JobRun {
       SandboxJob job,
       SandboxSettings settings,
       AfterExit afterExit) {
+    this(engine, container, job, settings, afterExit, LiveSession.NONE);
+  }
+
+  JobRun(
+      ContainerEngine engine,
+      SandboxContainer container,
+      SandboxJob job,
+      SandboxSettings settings,
+      AfterExit afterExit,
+      LiveSession live) {
     this.engine = engine;
     this.container = container;
     this.job = job;
     this.settings = settings;
     this.afterExit = afterExit;
-    this.payload = LaunchPayload.of(job, afterExit);
+    this.live = live;
+    this.payload = LaunchPayload.of(job, afterExit, live.interactive());
     this.capture =
         new OutputCapture(
-            payload.nonce(), job.compileLimits().outputBytes(), job.runLimits().outputBytes());
+            payload.nonce(),
+            job.compileLimits().outputBytes(),
+            job.runLimits().outputBytes(),
+            live,
+            job.compiled());
   }
 
   /** Completes when the launcher reports the container clean for another job (recycling). */
@@ -81,8 +101,9 @@ final class JobRun {
     if (job.compiled()) {
       applyLimits(job.compileLimits());
       StepClock clock = new StepClock(container.meter());
+      live.stageStarted(LiveSession.Stage.COMPILE);
       container.send(payload.bytes());
-      LimitHit hit = watch(clock, job.compileLimits(), capture.compiled(), null);
+      LimitHit hit = watch(clock, job.compileLimits(), capture.compiled(), null, false);
       if (hit != LimitHit.NONE || !capture.compiled().isDone()) {
         return compileEndedEarly(capture, clock, hit);
       }
@@ -109,7 +130,15 @@ final class JobRun {
     // unpacking count against the program, never the other way round); its wall time from the
     // moment the "ready" marker arrived, not from when this thread woke up to see it.
     long cpuBeforeRun = container.meter().cpuNanos();
+    live.stageStarted(LiveSession.Stage.RUN);
     container.send(job.compiled() ? "run\n".getBytes(StandardCharsets.US_ASCII) : payload.bytes());
+    if (live.interactive()) {
+      // Only now: a frame sent before "run" would have been read as the launcher's go-ahead.
+      if (job.stdin().length > 0) {
+        container.send(InteractiveInput.data(job.stdin()));
+      }
+      live.connect(new ProgramInput(container));
+    }
     if (!awaitReady(capture)) {
       return new Outcome.InternalError(
           "the sandbox did not start the program: " + abbreviate(capture.setupNoise()));
@@ -118,7 +147,7 @@ final class JobRun {
     // One memory sample while the container surely exists (the launcher has just unpacked the
     // files): a program that ends before the watch loop first looks still gets a peak.
     container.meter().peakMemoryBytes();
-    LimitHit hit = watch(clock, job.runLimits(), capture.exited(), capture.outputLimitHit());
+    LimitHit hit = watch(clock, job.runLimits(), capture.exited(), capture.outputLimitHit(), true);
     ContainerExit exit;
     long cpuMs;
     long peakBytes;
@@ -182,20 +211,34 @@ final class JobRun {
     return Verdicts.ofCompileCut(compile, job.compileLimits(), abbreviate(capture.setupNoise()));
   }
 
-  /** Waits, checking limits, until {@code done} completes or a limit is crossed. */
+  /**
+   * Waits, checking limits, until {@code done} completes, a limit is crossed or the job is
+   * cancelled. The idle limit applies to the run step of an interactive job only.
+   */
   private LimitHit watch(
       StepClock clock,
       EffectiveLimits limits,
       CompletableFuture<?> done,
-      CompletableFuture<Void> outputHit) {
+      CompletableFuture<Void> outputHit,
+      boolean runStep) {
     CompletableFuture<Object> wake =
         outputHit == null
-            ? CompletableFuture.anyOf(done, container.streamClosed())
-            : CompletableFuture.anyOf(done, container.streamClosed(), outputHit);
+            ? CompletableFuture.anyOf(done, container.streamClosed(), live.cancelled())
+            : CompletableFuture.anyOf(done, container.streamClosed(), outputHit, live.cancelled());
     long interval = settings.meterInterval().toMillis();
+    boolean idleApplies = runStep && live.interactive();
+    long idleNanos = live.idleTimeout().toNanos();
     while (true) {
       if (outputHit != null && outputHit.isDone()) {
         return LimitHit.OUTPUT;
+      }
+      if (live.cancelled().isDone() && !done.isDone()) {
+        return LimitHit.CANCELLED;
+      }
+      if (idleApplies
+          && !done.isDone()
+          && System.nanoTime() - live.lastActivityNanos() >= idleNanos) {
+        return LimitHit.IDLE;
       }
       if (done.isDone() || container.streamClosed().isDone()) {
         return LimitHit.NONE;
@@ -271,6 +314,39 @@ final class JobRun {
       return "no diagnostic output";
     }
     return trimmed.length() > 500 ? trimmed.substring(0, 500) + "..." : trimmed;
+  }
+
+  /** An interactive program's stdin and signals, framed for the launcher's relay. */
+  private static final class ProgramInput implements LiveSession.Controls {
+
+    private final SandboxContainer container;
+    private boolean ended;
+
+    ProgramInput(SandboxContainer container) {
+      this.container = container;
+    }
+
+    @Override
+    public synchronized void stdin(byte[] data) {
+      if (!ended && data.length > 0) {
+        container.send(InteractiveInput.data(data));
+      }
+    }
+
+    @Override
+    public synchronized void endOfInput() {
+      if (!ended) {
+        ended = true;
+        container.send(InteractiveInput.endOfInput());
+      }
+    }
+
+    @Override
+    public synchronized void signal(String name) {
+      if (InteractiveInput.SIGNALS.contains(name)) {
+        container.send(InteractiveInput.signal(name));
+      }
+    }
   }
 
   /** The job's thread was interrupted while it watched a step: the worker is stopping. */

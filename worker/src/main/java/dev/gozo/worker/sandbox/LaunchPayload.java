@@ -30,11 +30,15 @@ public final class LaunchPayload {
   }
 
   public static LaunchPayload of(SandboxJob job) {
-    return of(job, AfterExit.EXIT);
+    return of(job, AfterExit.EXIT, false);
   }
 
-  /** AFTER_EXIT tells the launcher what to do once the program exited. */
-  static LaunchPayload of(SandboxJob job, AfterExit afterExit) {
+  /**
+   * AFTER_EXIT tells the launcher what to do once the program exited. An INTERACTIVE program reads
+   * its stdin from the frames of {@link InteractiveInput} that follow (the job's own stdin bytes
+   * are sent as the first one), not from a file of the payload.
+   */
+  static LaunchPayload of(SandboxJob job, AfterExit afterExit, boolean interactive) {
     byte[] nonceBytes = new byte[16];
     RANDOM.nextBytes(nonceBytes);
     String nonce = HexFormat.of().formatHex(nonceBytes);
@@ -51,11 +55,13 @@ public final class LaunchPayload {
         .append(' ')
         .append(tar.length)
         .append(' ')
-        .append(job.stdin().length)
+        .append(interactive ? 0 : job.stdin().length)
         .append(' ')
         .append(job.args().size())
         .append(' ')
         .append(afterExit.code())
+        .append(' ')
+        .append(interactive ? 1 : 0)
         .append('\n');
     Base64.Encoder base64 = Base64.getEncoder();
     for (String arg : job.args()) {
@@ -66,7 +72,9 @@ public final class LaunchPayload {
     ByteArrayOutputStream out = new ByteArrayOutputStream(tar.length + job.stdin().length + 512);
     out.writeBytes(header.toString().getBytes(StandardCharsets.UTF_8));
     out.writeBytes(tar);
-    out.writeBytes(job.stdin());
+    if (!interactive) {
+      out.writeBytes(job.stdin());
+    }
     return new LaunchPayload(nonce, out.toByteArray());
   }
 

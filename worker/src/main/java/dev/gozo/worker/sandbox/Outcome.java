@@ -39,6 +39,12 @@ public sealed interface Outcome {
   record OutputLimitExceeded(StepReport compile, StepReport run, String message)
       implements Outcome {}
 
+  /**
+   * A cancel ended the job: before it ran (no steps) or while it ran (the steps so far, with the
+   * output they produced until the kill).
+   */
+  record Cancelled(StepReport compile, StepReport run, String message) implements Outcome {}
+
   /** The job is invalid; it must not be retried. */
   record Rejected(String message) implements Outcome {}
 

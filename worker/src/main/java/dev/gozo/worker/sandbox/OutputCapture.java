@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * recognised there (it carries a 128-bit nonce the program does not know, and could only end the
  * program's own job early if forged).
  *
+ * <p>What a step keeps is also handed to the job's {@link LiveSession} as it arrives (the compile
+ * step's only for compiled languages: for the others it is the launcher's own noise).
+ *
  * <p>Frames of one container arrive on one docker-java thread; the methods are synchronized anyway
  * because the job thread reads the results.
  */
@@ -29,8 +32,21 @@ final class OutputCapture {
   private volatile int exitStatus = -1;
   private volatile long readyAtNanos;
   private volatile int compileStatus = -1;
+  private final LiveSession live;
+  private final boolean streamCompileOutput;
 
   OutputCapture(String nonce, long compileOutputLimit, long runOutputLimit) {
+    this(nonce, compileOutputLimit, runOutputLimit, LiveSession.NONE, false);
+  }
+
+  OutputCapture(
+      String nonce,
+      long compileOutputLimit,
+      long runOutputLimit,
+      LiveSession live,
+      boolean streamCompileOutput) {
+    this.live = live;
+    this.streamCompileOutput = streamCompileOutput;
     this.markerPrefix = ("\n\0GOZO:" + nonce + ":").getBytes(StandardCharsets.US_ASCII);
     this.runOutputLimit = runOutputLimit;
     this.stdout = new StreamState(compileOutputLimit, runOutputLimit);
@@ -171,6 +187,9 @@ final class OutputCapture {
     int kept = (int) Math.min(room, length);
     runBytesSeen += length;
     stream.run.append(data, offset, kept);
+    if (kept > 0) {
+      live.output(kindOf(stream), data, offset, kept);
+    }
     if (kept < length) {
       stream.run.markTruncated();
       outputLimitHit.complete(null);
@@ -215,8 +234,16 @@ final class OutputCapture {
     if (stream.phase == Phase.RUNNING) {
       appendRun(stream, data, offset, length);
     } else {
+      long room = Math.max(0, stream.compile.remaining());
       stream.compile.append(data, offset, length);
+      if (streamCompileOutput && room > 0) {
+        live.output(kindOf(stream), data, offset, (int) Math.min(room, length));
+      }
     }
+  }
+
+  private LiveSession.Stream kindOf(StreamState stream) {
+    return stream == stdout ? LiveSession.Stream.STDOUT : LiveSession.Stream.STDERR;
   }
 
   private void onEvent(StreamState stream, String event) {

@@ -6,7 +6,13 @@ package dev.gozo.worker.sandbox;
  */
 public interface Sandbox extends AutoCloseable {
 
-  Outcome run(SandboxJob job);
+  /** Runs a job nobody watches live. */
+  default Outcome run(SandboxJob job) {
+    return run(job, LiveSession.NONE);
+  }
+
+  /** Runs a job, streaming its stages and output to {@code live} and taking its input from it. */
+  Outcome run(SandboxJob job, LiveSession live);
 
   /** Stops new runs, removes every container this sandbox owns. Safe to call twice. */
   @Override

@@ -32,6 +32,10 @@ public record StepReport(
     WALL_TIME,
     CPU_TIME,
     MEMORY,
-    OUTPUT
+    OUTPUT,
+    /** An interactive job saw neither input nor output for its idle limit. */
+    IDLE,
+    /** Not a limit: the job was cancelled, and the step killed for it. */
+    CANCELLED
   }
 }

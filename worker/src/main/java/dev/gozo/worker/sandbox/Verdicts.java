@@ -10,6 +10,8 @@ import dev.gozo.worker.sandbox.StepReport.LimitHit;
  */
 final class Verdicts {
 
+  static final String CANCELLED_WHILE_RUNNING = "cancelled while it ran";
+
   private Verdicts() {}
 
   static Outcome ofRun(
@@ -25,6 +27,10 @@ final class Verdicts {
           new Outcome.TimeLimitExceeded(
               compile, run, "CPU time exceeded the limit of " + limits.cpuTimeMs() + " ms");
       case MEMORY -> memory(compile, run, limits);
+      case IDLE ->
+          new Outcome.TimeLimitExceeded(
+              compile, run, "no input or output for the idle limit of an interactive run");
+      case CANCELLED -> new Outcome.Cancelled(compile, run, CANCELLED_WHILE_RUNNING);
       case NONE -> oomKilled ? memory(compile, run, limits) : byExit(compile, run);
     };
   }
@@ -75,6 +81,7 @@ final class Verdicts {
               null,
               "compilation exceeded the CPU-time limit of " + limits.cpuTimeMs() + " ms");
       case MEMORY -> new Outcome.CompileError(compile, compilerOutOfMemory(limits));
+      case CANCELLED -> new Outcome.Cancelled(compile, null, CANCELLED_WHILE_RUNNING);
       default -> new Outcome.InternalError("the sandbox ended during compilation: " + diagnostics);
     };
   }

@@ -4,12 +4,15 @@
 # from that marker; the container's own exit status is the launcher's, not the program's.
 #
 # Protocol (all written by the worker on the attached stdin):
-#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc> <after-exit: 0 exit|1 recycle|2 linger>\n
+#   GOZO1 <nonce> <tar-bytes> <stdin-bytes> <argc> <after-exit: 0 exit|1 recycle|2 linger>
+#         <interactive: 0|1>\n
 #   <argc lines: one base64-encoded argument each>
 #   <compile command or empty line>\n
 #   <run command>\n
 #   <tar archive of the files> <stdin bytes>
 #   then, only for compiled languages and after the worker adjusted limits: "run\n"
+#   then, only for interactive runs, frames for the program (see relay below and
+#   InteractiveInput.java): "d N\n<N bytes>" stdin, "e\n" end of input, "s NAME\n" a signal.
 # After the program: 0 = exit (the container ends). 2 = linger: kill every other process, empty
 # every writable place and wait for the worker to remove the container (it does so once the
 # result is out and the worker is quiet, so the engine's teardown does not slow jobs down).
@@ -91,8 +94,24 @@ ipc_empty() {
   done
   return 0
 }
+# Interactive runs: turns the worker's frames into the program's stdin (this function's stdout
+# is the program's input pipe) and its signals. It runs beside the program and is killed when
+# the program exits. The program's pid is in /tmp/.gozo-pid (written by the program's own shell
+# before it execs; the program could overwrite it, but only to signal its own processes).
+relay() {
+  while IFS=' ' read -r kind arg; do
+    case $kind in
+      d) head -c "$arg" || return 0 ;;
+      e) exec >&- ;;
+      s)
+        read -r pid < /tmp/.gozo-pid && kill -s "$arg" "$pid"
+        ;;
+      *) return 0 ;;
+    esac
+  done
+}
 while :; do
-  IFS=' ' read -r magic nonce tar_size stdin_size argc after_exit || exit 90
+  IFS=' ' read -r magic nonce tar_size stdin_size argc after_exit interactive || exit 90
   [ "$magic" = GOZO1 ] || exit 90
   set --
   i=0
@@ -121,13 +140,30 @@ while :; do
     IFS= read -r go || exit 0
     [ "$go" = run ] || exit 0
   fi
-  marker ready
-  # The program runs as our child (not exec'd) so that we can report the moment it exits: the
-  # worker then ends the job at once instead of waiting for the container to tear down, and reads
-  # the cgroup's figures while it still exists. The status is the program's own (exit code, or
-  # 128+N for a signal); verdicts about limits never depend on it.
-  sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
-  marker "exit:$?"
+  if [ "${interactive:-0}" = 1 ]; then
+    rm -f /tmp/.gozo-in /tmp/.gozo-pid
+    mkfifo -m 600 /tmp/.gozo-in || exit 91
+    # An asynchronous command's stdin would be /dev/null: hand the relay ours through fd 3.
+    exec 3<&0
+    relay <&3 3<&- > /tmp/.gozo-in 2>/dev/null &
+    relay_pid=$!
+    exec 3<&-
+    marker ready
+    # In the foreground, so that SIGINT keeps its default (an asynchronous command would start
+    # with it ignored, and Ctrl-C would not reach the program).
+    sh -c "echo \$\$ > /tmp/.gozo-pid; exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-in
+    status=$?
+    kill "$relay_pid" 2>/dev/null
+    marker "exit:$status"
+  else
+    marker ready
+    # The program runs as our child (not exec'd) so that we can report the moment it exits: the
+    # worker then ends the job at once instead of waiting for the container to tear down, and
+    # reads the cgroup's figures while it still exists. The status is the program's own (exit
+    # code, or 128+N for a signal); verdicts about limits never depend on it.
+    sh -c "exec $run_cmd \"\$@\"" gozo "$@" < /tmp/.gozo-stdin
+    marker "exit:$?"
+  fi
   case "${after_exit:-0}" in
     1) ;;
     2)

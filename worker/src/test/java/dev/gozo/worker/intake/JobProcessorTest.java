@@ -240,7 +240,7 @@ class JobProcessorTest {
             "exited with code 0");
 
     @Override
-    public Outcome run(SandboxJob job) {
+    public Outcome run(SandboxJob job, dev.gozo.worker.sandbox.LiveSession live) {
       ran.add(job.jobId());
       return next;
     }

@@ -42,7 +42,7 @@ final class FakeLauncher implements FakeEngine.Program {
         return 0; // stdin closed: the worker is done with this container
       }
       String[] fields = header.split(" ");
-      if (fields.length != 6 || !fields[0].equals("GOZO1")) {
+      if (fields.length != 7 || !fields[0].equals("GOZO1")) {
         return 90; // as launcher.sh: a garbled job ends the container
       }
       String nonce = fields[1];
@@ -50,6 +50,7 @@ final class FakeLauncher implements FakeEngine.Program {
       long stdinBytes = Long.parseLong(fields[3]);
       int argc = Integer.parseInt(fields[4]);
       String afterExit = fields[5];
+      // fields[6]: interactive; the test's program then reads InteractiveInput frames itself
       for (int i = 0; i < argc; i++) {
         line(in);
       }
