@@ -228,6 +228,10 @@ final class JobRun {
     long interval = settings.meterInterval().toMillis();
     boolean idleApplies = runStep && live.interactive();
     long idleNanos = live.idleTimeout().toNanos();
+    // The idle limit counts from the step's start at the earliest: the session opened before the
+    // container was ready and the compile ran, and that time is nobody's silence (without this, a
+    // compile longer than the idle limit ended the program as idle the moment it started).
+    long idleFrom = System.nanoTime();
     while (true) {
       if (outputHit != null && outputHit.isDone()) {
         return LimitHit.OUTPUT;
@@ -237,7 +241,7 @@ final class JobRun {
       }
       if (idleApplies
           && !done.isDone()
-          && System.nanoTime() - live.lastActivityNanos() >= idleNanos) {
+          && System.nanoTime() - Math.max(live.lastActivityNanos(), idleFrom) >= idleNanos) {
         return LimitHit.IDLE;
       }
       if (done.isDone() || container.streamClosed().isDone()) {

@@ -12,13 +12,19 @@ import dev.gozo.protocol.v1.JobStatus;
 import dev.gozo.protocol.v1.SourceFile;
 import dev.gozo.topics.KeyScan;
 import dev.gozo.topics.ResultSearch;
+import dev.gozo.worker.live.LiveJobs;
 import dev.gozo.worker.results.ResultSink;
+import dev.gozo.worker.sandbox.LiveSession;
 import dev.gozo.worker.sandbox.Outcome;
 import dev.gozo.worker.sandbox.Sandbox;
 import dev.gozo.worker.sandbox.SandboxJob;
 import dev.gozo.worker.sandbox.StepReport;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +37,10 @@ class JobProcessorTest {
   private static final RuntimeCatalogue CATALOGUE = RuntimeCatalogue.bundled();
   private static final int MAX_ATTEMPTS = 3;
 
+  private final List<String> events = new ArrayList<>();
   private final RecordingSandbox sandbox = new RecordingSandbox();
-  private final RecordingSink sink = new RecordingSink();
+  private final RecordingSink sink = new RecordingSink(events);
+  private final FakeLiveJobs live = new FakeLiveJobs(events);
   private ResultSearch publishedResult = new ResultSearch.NotPublished();
   private KeyScan.Search earlierRecord = new KeyScan.Miss();
   private final List<DeliveredRecord> scannedBefore = new ArrayList<>();
@@ -49,7 +57,8 @@ class JobProcessorTest {
             return earlierRecord;
           },
           "worker-test",
-          MAX_ATTEMPTS);
+          MAX_ATTEMPTS,
+          live);
 
   @Test
   void shouldRunAFirstDeliveryAndPublishItsResultBeforeAccepting() {
@@ -212,6 +221,60 @@ class JobProcessorTest {
     assertThat(sink.results).isEmpty();
   }
 
+  @Test
+  void shouldAnswerAJobCancelledWhileQueuedWithCancelledWithoutRunningIt() {
+    live.cancelledIds.add("a");
+
+    JobProcessor.Decision decision = processor.handle(delivered(job("a").build(), 1));
+
+    assertThat(decision).isEqualTo(JobProcessor.Decision.ACCEPT);
+    assertThat(sandbox.ran).isEmpty();
+    assertThat(live.opened).isEmpty();
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getJobId()).isEqualTo("a");
+              assertThat(r.getStatus()).isEqualTo(JobStatus.CANCELLED);
+            });
+  }
+
+  @Test
+  void shouldRunAJobWhoseCancelCameFromAnotherTenant() {
+    live.cancelledIds.add("a");
+    ExecuteJob job = job("a").setTenant("other").build();
+
+    processor.handle(delivered(job, 1));
+
+    assertThat(sandbox.ran).containsExactly("a");
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(r -> assertThat(r.getStatus()).isEqualTo(JobStatus.SUCCEEDED));
+  }
+
+  @Test
+  void shouldPublishTheResultWithTheOutputRecordCountAfterTheStreamIsFinished() {
+    live.recordsOnFinish = 7;
+
+    processor.handle(delivered(job("a").build(), 2));
+
+    assertThat(live.opened).containsExactly("a#2");
+    assertThat(sandbox.sessions).singleElement().isSameAs(live.lastJob);
+    assertThat(sink.results)
+        .singleElement()
+        .satisfies(r -> assertThat(r.getOutputRecords()).isEqualTo(7));
+    assertThat(events).containsExactly("finish a", "publish a", "close a");
+  }
+
+  @Test
+  void shouldCloseTheLiveJobWithoutAResultWhenTheSandboxIsUnavailable() {
+    sandbox.next = new Outcome.Unavailable("engine away");
+
+    processor.handle(delivered(job("a").build(), 1));
+
+    assertThat(events).containsExactly("close a");
+  }
+
   private static ExecuteJob.Builder job(String id) {
     return ExecuteJob.newBuilder()
         .setJobId(id)
@@ -232,6 +295,7 @@ class JobProcessorTest {
   /** Records which jobs ran; answers with {@link #next}. */
   private static final class RecordingSandbox implements Sandbox {
     final List<String> ran = new ArrayList<>();
+    final List<LiveSession> sessions = new ArrayList<>();
     Outcome next =
         new Outcome.Succeeded(
             null,
@@ -240,8 +304,9 @@ class JobProcessorTest {
             "exited with code 0");
 
     @Override
-    public Outcome run(SandboxJob job, dev.gozo.worker.sandbox.LiveSession live) {
+    public Outcome run(SandboxJob job, LiveSession live) {
       ran.add(job.jobId());
+      sessions.add(live);
       return next;
     }
 
@@ -253,10 +318,16 @@ class JobProcessorTest {
   private static final class RecordingSink implements ResultSink {
     final List<JobCompleted> results = new ArrayList<>();
     final List<String> started = new ArrayList<>();
+    private final List<String> events;
     boolean accepting = true;
+
+    RecordingSink(List<String> events) {
+      this.events = events;
+    }
 
     @Override
     public boolean publish(JobCompleted result) {
+      events.add("publish " + result.getJobId());
       if (accepting) {
         results.add(result);
       }
@@ -267,5 +338,90 @@ class JobProcessorTest {
     public void started(String jobId, String tenant, String workerId, int attempt) {
       started.add(jobId);
     }
+  }
+
+  /**
+   * Says "cancelled" for the ids in {@link #cancelledIds} (tenant acme only); its live jobs log
+   * finish and close to the shared event list, and finish returns {@link #recordsOnFinish}.
+   */
+  private static final class FakeLiveJobs implements LiveJobs {
+    final Set<String> cancelledIds = new HashSet<>();
+    final List<String> opened = new ArrayList<>();
+    private final List<String> events;
+    long recordsOnFinish;
+    LiveJob lastJob;
+
+    FakeLiveJobs(List<String> events) {
+      this.events = events;
+    }
+
+    @Override
+    public boolean cancelled(String jobId, String tenant) {
+      return tenant.equals("acme") && cancelledIds.contains(jobId);
+    }
+
+    @Override
+    public LiveJob open(ExecuteJob job, int attempt) {
+      opened.add(job.getJobId() + "#" + attempt);
+      String id = job.getJobId();
+      lastJob = new FakeLiveJob(id, events, recordsOnFinish);
+      return lastJob;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A live job that streams nothing and logs finish and close. */
+  private static final class FakeLiveJob implements LiveJobs.LiveJob {
+    private final String id;
+    private final List<String> events;
+    private final long records;
+
+    FakeLiveJob(String id, List<String> events, long records) {
+      this.id = id;
+      this.events = events;
+      this.records = records;
+    }
+
+    @Override
+    public long finish(Duration timeout) {
+      events.add("finish " + id);
+      return records;
+    }
+
+    @Override
+    public void close() {
+      events.add("close " + id);
+    }
+
+    @Override
+    public boolean interactive() {
+      return false;
+    }
+
+    @Override
+    public Duration idleTimeout() {
+      return LiveSession.NONE.idleTimeout();
+    }
+
+    @Override
+    public void stageStarted(Stage stage) {}
+
+    @Override
+    public void output(Stream stream, byte[] data, int offset, int length) {}
+
+    @Override
+    public CompletableFuture<Void> cancelled() {
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public long lastActivityNanos() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public void connect(Controls controls) {}
   }
 }

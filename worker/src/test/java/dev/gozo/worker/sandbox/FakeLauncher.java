@@ -33,6 +33,36 @@ final class FakeLauncher implements FakeEngine.Program {
     return new FakeLauncher(process -> 0, program);
   }
 
+  /**
+   * An interactive program that reads {@link InteractiveInput} frames from its stdin: it echoes
+   * each "d N" frame's bytes to stdout, exits 0 at "e" (end of input, as cat does) and 128+N at "s
+   * NAME" (killed by that signal).
+   */
+  static Step echoesInteractiveInput() {
+    return process -> {
+      InputStream in = process.stdin();
+      while (true) {
+        String frame = line(in);
+        if (frame == null || frame.equals("e")) {
+          return 0;
+        }
+        if (frame.startsWith("d ")) {
+          process.stdout(in.readNBytes(Integer.parseInt(frame.substring(2))));
+        } else if (frame.startsWith("s ")) {
+          return 128
+              + switch (frame.substring(2)) {
+                case "INT" -> 2;
+                case "KILL" -> 9;
+                case "TERM" -> 15;
+                default -> throw new IllegalStateException("not a signal: " + frame);
+              };
+        } else {
+          throw new IllegalStateException("not an input frame: " + frame);
+        }
+      }
+    };
+  }
+
   @Override
   public int run(FakeEngine.Process process) throws Exception {
     InputStream in = process.stdin();

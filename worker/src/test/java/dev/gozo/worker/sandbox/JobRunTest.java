@@ -270,7 +270,149 @@ class JobRunTest {
     assertThat(engine.running()).as("killed").isEmpty();
   }
 
+  @Test
+  void shouldEndARunAsCancelledSoonAfterTheJobIsCancelled() {
+    RecordingLiveSession live = RecordingLiveSession.watching();
+    CompletableFuture<Void> programStarted = new CompletableFuture<>();
+    CompletableFuture.runAsync(() -> programStarted.thenRun(() -> live.cancelled.complete(null)));
+    long start = System.nanoTime();
+
+    Outcome outcome =
+        run(
+            job(BASH, LIMITS),
+            FakeLauncher.running(
+                p -> {
+                  p.stdout("working\n");
+                  programStarted.complete(null);
+                  return sleepsForever().run(p);
+                }),
+            live);
+
+    assertThat(outcome).isInstanceOf(Outcome.Cancelled.class);
+    assertThat(((Outcome.Cancelled) outcome).run().limitHit()).isEqualTo(LimitHit.CANCELLED);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(engine.running()).as("killed").isEmpty();
+  }
+
+  @Test
+  void shouldEndAnInteractiveRunThatSeesNoInputOrOutputForItsIdleLimit() {
+    RecordingLiveSession live = RecordingLiveSession.interactive(Duration.ofMillis(200));
+
+    Outcome outcome = run(job(BASH, LIMITS), FakeLauncher.running(sleepsForever()), live);
+
+    assertThat(outcome).isInstanceOf(Outcome.TimeLimitExceeded.class);
+    StepReport run = ((Outcome.TimeLimitExceeded) outcome).run();
+    assertThat(run.limitHit()).isEqualTo(LimitHit.IDLE);
+    assertThat(run.wallTimeMs()).isLessThan(LIMITS.wallTimeMs());
+    assertThat(engine.running()).as("killed").isEmpty();
+  }
+
+  @Test
+  void shouldKeepAnInteractiveRunThatKeepsWritingPastItsIdleLimit() {
+    RecordingLiveSession live = RecordingLiveSession.interactive(Duration.ofMillis(200));
+
+    Outcome outcome =
+        run(
+            job(BASH, LIMITS),
+            FakeLauncher.running(
+                p -> {
+                  for (int i = 0; i < 8; i++) { // 8 x 80 ms: longer than the idle limit
+                    p.stdout("tick\n");
+                    Thread.sleep(80);
+                  }
+                  return 0;
+                }),
+            live);
+
+    assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
+  }
+
+  @Test
+  void shouldNotCountTheCompileTowardsTheIdleLimitOfAnInteractiveRun() {
+    // Before: the idle limit counted from when the session opened, so a compile longer than the
+    // limit ended the program as idle the moment it started.
+    RecordingLiveSession live = RecordingLiveSession.interactive(Duration.ofMillis(300));
+
+    Outcome outcome =
+        run(
+            job(C, LIMITS),
+            new FakeLauncher(
+                p -> {
+                  Thread.sleep(700); // a silent compile, longer than the idle limit
+                  return 0;
+                },
+                p -> {
+                  Thread.sleep(100);
+                  p.stdout("ready\n");
+                  return 0;
+                }),
+            live);
+
+    assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
+  }
+
+  @Test
+  void shouldTellTheSessionOfEachStageBeforeTheOutputOfThatStage() {
+    RecordingLiveSession live = RecordingLiveSession.watching();
+
+    Outcome outcome =
+        run(
+            job(C, LIMITS),
+            new FakeLauncher(
+                p -> {
+                  p.stderr("main.c:1: warning: unused\n");
+                  return 0;
+                },
+                p -> {
+                  p.stdout("42\n");
+                  return 0;
+                }),
+            live);
+
+    assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
+    assertThat(live.events())
+        .containsExactly(
+            "stage:COMPILE", "STDERR:main.c:1: warning: unused\n", "stage:RUN", "STDOUT:42\n");
+  }
+
+  @Test
+  void shouldFeedAnInteractiveProgramItsStdinThenWhatTheSessionSends() {
+    RecordingLiveSession live = RecordingLiveSession.interactive(Duration.ofSeconds(5));
+    live.connected.thenAccept(
+        controls -> {
+          controls.stdin("typed\n".getBytes(StandardCharsets.UTF_8));
+          controls.endOfInput();
+          controls.stdin("after the end\n".getBytes(StandardCharsets.UTF_8));
+        });
+
+    Outcome outcome =
+        run(
+            job(BASH, LIMITS, "given\n".getBytes(StandardCharsets.UTF_8)),
+            FakeLauncher.running(FakeLauncher.echoesInteractiveInput()),
+            live);
+
+    assertThat(outcome).isInstanceOf(Outcome.Succeeded.class);
+    assertThat(text(((Outcome.Succeeded) outcome).run().stdout())).isEqualTo("given\ntyped\n");
+    assertThat(live.events()).containsExactly("stage:RUN", "STDOUT:given\ntyped\n");
+  }
+
+  @Test
+  void shouldSendAnInteractiveProgramTheSignalTheSessionAsksFor() {
+    RecordingLiveSession live = RecordingLiveSession.interactive(Duration.ofSeconds(5));
+    live.connected.thenAccept(controls -> controls.signal("INT"));
+
+    Outcome outcome =
+        run(job(BASH, LIMITS), FakeLauncher.running(FakeLauncher.echoesInteractiveInput()), live);
+
+    assertThat(outcome).isInstanceOf(Outcome.RuntimeError.class);
+    assertThat(((Outcome.RuntimeError) outcome).run().signal()).isEqualTo(2);
+  }
+
   private Outcome run(SandboxJob job, FakeEngine.Program launcher) {
+    return run(job, launcher, LiveSession.NONE);
+  }
+
+  private Outcome run(SandboxJob job, FakeEngine.Program launcher, LiveSession live) {
     engine.program(spec -> true, launcher);
     ContainerFactory factory = new ContainerFactory(engine, SETTINGS);
     SandboxContainer container =
@@ -278,7 +420,7 @@ class JobRunTest {
             job.runtime(), WarmPool.key(job.runtime()), DockerSandbox.defaultLimits(job.runtime()));
     container.meter(meter);
     try {
-      return new JobRun(engine, container, job, SETTINGS, AfterExit.EXIT).execute();
+      return new JobRun(engine, container, job, SETTINGS, AfterExit.EXIT, live).execute();
     } finally {
       container.detach();
       factory.remove(container.id());
@@ -294,6 +436,18 @@ class JobRunTest {
 
   private static SandboxJob job(Runtime runtime, EffectiveLimits limits) {
     return job(runtime, limits, limits);
+  }
+
+  private static SandboxJob job(Runtime runtime, EffectiveLimits limits, byte[] stdin) {
+    return new SandboxJob(
+        "job-1",
+        "tenant-a",
+        runtime,
+        Map.of("main.x", "source".getBytes(StandardCharsets.UTF_8)),
+        stdin,
+        List.of(),
+        limits,
+        limits);
   }
 
   private static SandboxJob job(Runtime runtime, EffectiveLimits compile, EffectiveLimits run) {
