@@ -16,6 +16,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param topicJobs where jobs are published
  * @param topicEvents where queued/started events are published and read
  * @param topicResults where workers publish final results
+ * @param topicOutput where workers publish a running job's stages and output chunks (read)
+ * @param topicInput where stdin, signals and cancels for a job are published
  * @param waitTimeoutMs how long {@code ?wait=true} waits when the request names no timeoutMs
  * @param maxWaitTimeoutMs the cap on a request's {@code timeoutMs}
  * @param maxBodyBytes largest request body accepted; larger ones get 413
@@ -29,7 +31,16 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param maxQueuedPerTenant how many of a tenant's jobs may wait in the queue (not yet started)
  *     before new submissions get 429; 0 means no limit
  * @param resultScanTimeoutMs how long reading one older result back from the results topic may
- *     take; a read that does not finish in time answers 503 with Retry-After, never 404
+ *     take; a read that does not finish in time answers 503 with Retry-After, never 404; also the
+ *     deadline of reading a job's output stream back from the output topic
+ * @param sseHeartbeatMs how often an idle event stream gets a comment line that keeps proxies and
+ *     clients from closing it
+ * @param liveMaxBytes output records kept in memory for all jobs together, so late subscribers need
+ *     not read them back from Kafka (least recently used jobs go first)
+ * @param liveJobMaxBytes output records kept in memory for one job; a larger stream is read back
+ *     from Kafka by a subscriber that joins late
+ * @param liveSubscriberMaxBytes output a subscriber (event stream or WebSocket) may fall behind by;
+ *     past it, its stream is closed and the client resumes with Last-Event-ID
  */
 @ConfigurationProperties("gozo")
 public record GatewayConfig(
@@ -39,6 +50,8 @@ public record GatewayConfig(
     @Bindable(defaultValue = Topics.JOBS) String topicJobs,
     @Bindable(defaultValue = Topics.EVENTS) String topicEvents,
     @Bindable(defaultValue = Topics.RESULTS) String topicResults,
+    @Bindable(defaultValue = Topics.OUTPUT) String topicOutput,
+    @Bindable(defaultValue = Topics.INPUT) String topicInput,
     @Bindable(defaultValue = "30000") long waitTimeoutMs,
     @Bindable(defaultValue = "120000") long maxWaitTimeoutMs,
     @Bindable(defaultValue = "8388608") long maxBodyBytes,
@@ -49,7 +62,11 @@ public record GatewayConfig(
     @Bindable(defaultValue = "10000") int maxWaiters,
     @Bindable(defaultValue = "600000") long eventsReplayMs,
     @Bindable(defaultValue = "1000") int maxQueuedPerTenant,
-    @Bindable(defaultValue = "3000") long resultScanTimeoutMs) {
+    @Bindable(defaultValue = "3000") long resultScanTimeoutMs,
+    @Bindable(defaultValue = "15000") long sseHeartbeatMs,
+    @Bindable(defaultValue = "16777216") long liveMaxBytes,
+    @Bindable(defaultValue = "1048576") long liveJobMaxBytes,
+    @Bindable(defaultValue = "1048576") long liveSubscriberMaxBytes) {
 
   public GatewayConfig {
     apiKeys = apiKeys == null ? "" : apiKeys.trim();
@@ -58,6 +75,8 @@ public record GatewayConfig(
     require(isTopic(topicJobs), "GOZO_TOPIC_JOBS is not a valid topic name: " + topicJobs);
     require(isTopic(topicEvents), "GOZO_TOPIC_EVENTS is not a valid topic name: " + topicEvents);
     require(isTopic(topicResults), "GOZO_TOPIC_RESULTS is not a valid topic name: " + topicResults);
+    require(isTopic(topicOutput), "GOZO_TOPIC_OUTPUT is not a valid topic name: " + topicOutput);
+    require(isTopic(topicInput), "GOZO_TOPIC_INPUT is not a valid topic name: " + topicInput);
     require(waitTimeoutMs > 0, "GOZO_WAIT_TIMEOUT_MS must be positive");
     require(
         maxWaitTimeoutMs >= waitTimeoutMs,
@@ -74,6 +93,12 @@ public record GatewayConfig(
     require(eventsReplayMs >= 0, "GOZO_EVENTS_REPLAY_MS must not be negative");
     require(maxQueuedPerTenant >= 0, "GOZO_MAX_QUEUED_PER_TENANT must not be negative");
     require(resultScanTimeoutMs > 0, "GOZO_RESULT_SCAN_TIMEOUT_MS must be positive");
+    require(sseHeartbeatMs >= 100, "GOZO_SSE_HEARTBEAT_MS must be at least 100");
+    require(liveJobMaxBytes > 0, "GOZO_LIVE_JOB_MAX_BYTES must be positive");
+    require(
+        liveMaxBytes >= liveJobMaxBytes,
+        "GOZO_LIVE_MAX_BYTES must be at least GOZO_LIVE_JOB_MAX_BYTES");
+    require(liveSubscriberMaxBytes > 0, "GOZO_LIVE_SUBSCRIBER_MAX_BYTES must be positive");
   }
 
   private static boolean isTopic(String name) {

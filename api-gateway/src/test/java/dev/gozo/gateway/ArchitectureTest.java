@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The gateway's package rules as docs/architecture.md describes them: intake -> results -> jobs and
- * progress -> jobs, nothing pointing back, no cycles.
+ * progress -> jobs; live (job streams) -> results -> jobs; input (cancel) -> results; interactive
+ * -> intake, live, input and nothing depends on interactive; nothing pointing back, no cycles.
  */
 @AnalyzeClasses(packages = "dev.gozo.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -35,7 +36,10 @@ class ArchitectureTest {
               "dev.gozo.gateway.intake..",
               "dev.gozo.gateway.results..",
               "dev.gozo.gateway.progress..",
-              "dev.gozo.gateway.auth..");
+              "dev.gozo.gateway.auth..",
+              "dev.gozo.gateway.live..",
+              "dev.gozo.gateway.input..",
+              "dev.gozo.gateway.interactive..");
 
   @ArchTest
   static final ArchRule progressFeedsTheJobsOnly =
@@ -44,7 +48,29 @@ class ArchitectureTest {
           .resideInAPackage("dev.gozo.gateway.progress..")
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("dev.gozo.gateway.intake..", "dev.gozo.gateway.results..");
+          .resideInAnyPackage(
+              "dev.gozo.gateway.intake..", "dev.gozo.gateway.results..", "dev.gozo.gateway.live..");
+
+  @ArchTest
+  static final ArchRule liveStreamsDoNotSubmitOrSendInput =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.gozo.gateway.live..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.gozo.gateway.intake..",
+              "dev.gozo.gateway.input..",
+              "dev.gozo.gateway.interactive..");
+
+  @ArchTest
+  static final ArchRule onlyInteractiveCombinesIntakeAndLive =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.gozo.gateway.interactive..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.gozo.gateway.interactive..");
 
   @ArchTest
   static final ArchRule noCycles =

@@ -23,6 +23,8 @@ class GatewayConfigTest {
       assertThat(config.topicJobs()).isEqualTo("gozo.jobs");
       assertThat(config.topicEvents()).isEqualTo("gozo.events");
       assertThat(config.topicResults()).isEqualTo("gozo.results");
+      assertThat(config.topicOutput()).isEqualTo("gozo.output");
+      assertThat(config.topicInput()).isEqualTo("gozo.input");
       assertThat(config.waitTimeoutMs()).isEqualTo(30_000);
       assertThat(config.maxWaitTimeoutMs()).isEqualTo(120_000);
       assertThat(config.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
@@ -34,6 +36,10 @@ class GatewayConfigTest {
       assertThat(config.eventsReplayMs()).isEqualTo(600_000);
       assertThat(config.maxQueuedPerTenant()).isEqualTo(1000);
       assertThat(config.resultScanTimeoutMs()).isEqualTo(3000);
+      assertThat(config.sseHeartbeatMs()).isEqualTo(15_000);
+      assertThat(config.liveMaxBytes()).isEqualTo(16L * 1024 * 1024);
+      assertThat(config.liveJobMaxBytes()).isEqualTo(1024L * 1024);
+      assertThat(config.liveSubscriberMaxBytes()).isEqualTo(1024L * 1024);
       assertThat(context.getProperty("micronaut.server.port", Integer.class)).contains(8080);
       assertThat(context.getProperty("micronaut.server.max-request-size", Long.class))
           .contains(8L * 1024 * 1024);
@@ -78,6 +84,18 @@ class GatewayConfigTest {
 
     assertThatThrownBy(() -> startWith(props).close())
         .hasStackTraceContaining("GOZO_TOPIC_JOBS is not a valid topic name");
+  }
+
+  @Test
+  void shouldRefuseToStartWithAnInvalidOutputOrInputTopicName() {
+    Map<String, Object> output =
+        Map.of("gozo.api-keys", "acme:k", "gozo.topic-output", "no spaces");
+    Map<String, Object> input = Map.of("gozo.api-keys", "acme:k", "gozo.topic-input", "a/b");
+
+    assertThatThrownBy(() -> startWith(output).close())
+        .hasStackTraceContaining("GOZO_TOPIC_OUTPUT is not a valid topic name");
+    assertThatThrownBy(() -> startWith(input).close())
+        .hasStackTraceContaining("GOZO_TOPIC_INPUT is not a valid topic name");
   }
 
   /** Starts the application (without the HTTP server) with Kafka faked and no environment. */

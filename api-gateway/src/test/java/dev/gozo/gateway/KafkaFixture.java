@@ -8,9 +8,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobEvent;
+import dev.gozo.protocol.v1.JobInput;
+import dev.gozo.protocol.v1.JobOutput;
 import dev.gozo.protocol.v1.JobStarted;
 import dev.gozo.protocol.v1.JobStatus;
 import dev.gozo.protocol.v1.LimitKind;
+import dev.gozo.protocol.v1.OutputChunk;
+import dev.gozo.protocol.v1.OutputStream;
+import dev.gozo.protocol.v1.Stage;
+import dev.gozo.protocol.v1.StageStarted;
 import dev.gozo.protocol.v1.StepResult;
 import dev.gozo.testsupport.TestKafka;
 import dev.gozo.topics.Topics;
@@ -45,10 +51,14 @@ public final class KafkaFixture implements AutoCloseable {
   public final String jobsTopic;
   public final String eventsTopic;
   public final String resultsTopic;
+  public final String outputTopic;
+  public final String inputTopic;
   private final Topics topics;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> jobs;
   private final KafkaConsumer<byte[], byte[]> events;
+  private KafkaConsumer<byte[], byte[]> inputs;
+  private final List<JobInput> seenInputs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, ExecuteJob> seenJobs = new ConcurrentHashMap<>();
   private final Map<String, JobEvent> seenQueued = new ConcurrentHashMap<>();
 
@@ -60,6 +70,8 @@ public final class KafkaFixture implements AutoCloseable {
     this.jobsTopic = topics.jobs();
     this.eventsTopic = topics.events();
     this.resultsTopic = topics.results();
+    this.outputTopic = topics.output();
+    this.inputTopic = topics.input();
     this.producer = new KafkaProducer<>(producerProps(bootstrap));
     this.jobs = consumerFor(jobsTopic);
     this.events = consumerFor(eventsTopic);
@@ -82,7 +94,9 @@ public final class KafkaFixture implements AutoCloseable {
         "gozo.kafka-bootstrap", bootstrap,
         "gozo.topic-jobs", jobsTopic,
         "gozo.topic-events", eventsTopic,
-        "gozo.topic-results", resultsTopic);
+        "gozo.topic-results", resultsTopic,
+        "gozo.topic-output", outputTopic,
+        "gozo.topic-input", inputTopic);
   }
 
   /** Waits until the job with this id is on the jobs topic and returns it. */
@@ -140,6 +154,68 @@ public final class KafkaFixture implements AutoCloseable {
             .setStarted(JobStarted.newBuilder().setWorkerId(workerId).setDeliveryAttempt(1))
             .build();
     send(eventsTopic, job.getJobId(), started.toByteArray());
+  }
+
+  /** What a worker publishes when it takes a job in delivery attempt {@code attempt}. */
+  public void publishStarted(ExecuteJob job, String workerId, int attempt) {
+    JobEvent started =
+        JobEvent.newBuilder()
+            .setJobId(job.getJobId())
+            .setTenant(job.getTenant())
+            .setAtMs(System.currentTimeMillis())
+            .setStarted(JobStarted.newBuilder().setWorkerId(workerId).setDeliveryAttempt(attempt))
+            .build();
+    send(eventsTopic, job.getJobId(), started.toByteArray());
+  }
+
+  /** What a worker publishes when a step of the job starts. */
+  public void publishStage(ExecuteJob job, int attempt, long seq, Stage stage) {
+    publishOutput(
+        output(job, attempt, seq).setStage(StageStarted.newBuilder().setStage(stage)).build());
+  }
+
+  /** What a worker publishes while the program writes. */
+  public void publishChunk(
+      ExecuteJob job, int attempt, long seq, OutputStream stream, byte[] data) {
+    publishOutput(
+        output(job, attempt, seq)
+            .setChunk(OutputChunk.newBuilder().setStream(stream).setData(ByteString.copyFrom(data)))
+            .build());
+  }
+
+  public void publishOutput(JobOutput output) {
+    send(outputTopic, output.getJobId(), output.toByteArray());
+  }
+
+  private static JobOutput.Builder output(ExecuteJob job, int attempt, long seq) {
+    return JobOutput.newBuilder()
+        .setJobId(job.getJobId())
+        .setTenant(job.getTenant())
+        .setDeliveryAttempt(attempt)
+        .setSeq(seq)
+        .setAtMs(System.currentTimeMillis());
+  }
+
+  /** Waits until {@code count} input records of the job are on the input topic; all of them. */
+  public List<JobInput> awaitInputs(String jobId, int count) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> pollInputs().stream().filter(i -> i.getJobId().equals(jobId)).count() >= count);
+    return seenInputs.stream().filter(i -> i.getJobId().equals(jobId)).toList();
+  }
+
+  /** Every input record published so far. */
+  public synchronized List<JobInput> pollInputs() throws InvalidProtocolBufferException {
+    if (inputs == null) {
+      inputs = consumerFor(inputTopic);
+    }
+    for (ConsumerRecord<byte[], byte[]> record : inputs.poll(Duration.ofMillis(100))) {
+      JobInput input = JobInput.parseFrom(record.value());
+      assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(input.getJobId());
+      seenInputs.add(input);
+    }
+    return seenInputs;
   }
 
   /** What a worker publishes when it is done. */
@@ -218,6 +294,9 @@ public final class KafkaFixture implements AutoCloseable {
     synchronized (this) {
       jobs.close();
       events.close();
+      if (inputs != null) {
+        inputs.close();
+      }
     }
     producer.close(Duration.ofSeconds(5));
     // Leftover topics only cost disk on a test broker; the test result stands.

@@ -13,6 +13,10 @@ import java.util.Locale;
  * Requires {@code Authorization: Bearer <key>} on the executions API and records the key's tenant
  * as a request attribute. {@code /v1/runtimes} and {@code /health} stay public: they reveal nothing
  * about any tenant's jobs.
+ *
+ * <p>The interactive WebSocket ({@value #INTERACTIVE_PATH}) also takes the key as {@code
+ * ?access_token=<key>}: browsers cannot set headers on a WebSocket. Only there: elsewhere a key in
+ * the URL would end up in logs and histories for no reason.
  */
 @ServerFilter({"/v1/executions", "/v1/executions/**"})
 public final class ApiKeyFilter {
@@ -21,6 +25,9 @@ public final class ApiKeyFilter {
   public static final String TENANT_ATTRIBUTE = "gozo.tenant";
 
   private static final String BEARER = "bearer ";
+
+  /** The one path that also accepts {@code ?access_token=}. */
+  public static final String INTERACTIVE_PATH = "/v1/executions/interactive";
 
   private final ApiKeys keys;
 
@@ -33,6 +40,12 @@ public final class ApiKeyFilter {
   @Nullable
   public HttpResponse<?> authenticate(HttpRequest<?> request) {
     String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+    if (header == null && INTERACTIVE_PATH.equals(request.getPath())) {
+      String token = request.getParameters().get("access_token");
+      if (token != null) {
+        return accept(request, token.trim());
+      }
+    }
     if (header == null) {
       return Problems.unauthorized("send the API key as 'Authorization: Bearer <key>'");
     }
@@ -40,7 +53,10 @@ public final class ApiKeyFilter {
         || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
       return Problems.unauthorized("the Authorization header must use the Bearer scheme");
     }
-    String key = header.substring(BEARER.length()).trim();
+    return accept(request, header.substring(BEARER.length()).trim());
+  }
+
+  private HttpResponse<?> accept(HttpRequest<?> request, String key) {
     var tenant = keys.tenantFor(key);
     if (tenant.isEmpty()) {
       return Problems.unauthorized("the API key is not valid");

@@ -128,7 +128,7 @@ public final class KafkaJobPublisher implements JobPublisher {
    * For jobs a client waits on: no linger, so the job leaves at once. Async submissions keep the 2
    * ms linger of the bulk producer, which batches concurrent requests into one Kafka request.
    */
-  static Properties urgentProperties(GatewayConfig config) {
+  public static Properties urgentProperties(GatewayConfig config) {
     Properties props = properties(config);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "gozo-gateway-jobs-urgent");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -12,6 +12,8 @@ import dev.gozo.protocol.v1.JobCompleted;
  * @param submittedAtMs when the gateway accepted it, 0 until known
  * @param startedAtMs when a worker took it, 0 until known
  * @param workerId the worker that took it, empty until known
+ * @param attempt the delivery attempt a worker reported taking it in, 0 until known (a job
+ *     redelivered after a worker died is started again with a higher attempt)
  * @param result the final result, present exactly when the phase is FINISHED
  */
 public record JobState(
@@ -23,16 +25,19 @@ public record JobState(
     long submittedAtMs,
     long startedAtMs,
     String workerId,
+    int attempt,
     JobCompleted result) {
 
   public static JobState queued(
       String jobId, String tenant, String language, String version, long submittedAtMs) {
     return new JobState(
-        jobId, tenant, JobPhase.QUEUED, language, version, submittedAtMs, 0, "", null);
+        jobId, tenant, JobPhase.QUEUED, language, version, submittedAtMs, 0, "", 0, null);
   }
 
-  public static JobState running(String jobId, String tenant, String workerId, long startedAtMs) {
-    return new JobState(jobId, tenant, JobPhase.RUNNING, "", "", 0, startedAtMs, workerId, null);
+  public static JobState running(
+      String jobId, String tenant, String workerId, int attempt, long startedAtMs) {
+    return new JobState(
+        jobId, tenant, JobPhase.RUNNING, "", "", 0, startedAtMs, workerId, attempt, null);
   }
 
   public static JobState finished(JobCompleted result) {
@@ -45,6 +50,7 @@ public record JobState(
         result.getSubmittedAtMs(),
         result.getStartedAtMs(),
         result.getWorkerId(),
+        result.getDeliveryAttempt(),
         result);
   }
 
@@ -66,6 +72,7 @@ public record JobState(
         next.submittedAtMs != 0 ? next.submittedAtMs : submittedAtMs,
         next.startedAtMs != 0 ? next.startedAtMs : startedAtMs,
         either(next.workerId, workerId),
+        Math.max(next.attempt, attempt),
         next.result);
   }
 
@@ -80,6 +87,7 @@ public record JobState(
         submittedAtMs != 0 ? submittedAtMs : other.submittedAtMs,
         startedAtMs != 0 ? startedAtMs : other.startedAtMs,
         either(workerId, other.workerId),
+        attempt != 0 ? attempt : other.attempt,
         result);
   }
 

@@ -7,11 +7,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ public final class JobStateStore {
   private final LinkedHashMap<String, JobState> jobs = new LinkedHashMap<>(1024, 0.75f, true);
   private final Map<String, Waiters> waiters = new HashMap<>();
   private final Map<String, Integer> queuedByTenant = new HashMap<>();
+  private final List<Consumer<JobState>> listeners = new CopyOnWriteArrayList<>();
   private long bytes;
   private int waiting;
   private volatile boolean replayed;
@@ -76,9 +80,23 @@ public final class JobStateStore {
     apply(JobState.queued(jobId, tenant, language, version, atMs));
   }
 
-  /** A worker took the job. */
+  /** A worker took the job (delivery attempt unknown). */
   public void recordStarted(String jobId, String tenant, String workerId, long atMs) {
-    apply(JobState.running(jobId, tenant, workerId, atMs));
+    recordStarted(jobId, tenant, workerId, 0, atMs);
+  }
+
+  /** A worker took the job in delivery attempt {@code attempt}. */
+  public void recordStarted(String jobId, String tenant, String workerId, int attempt, long atMs) {
+    apply(JobState.running(jobId, tenant, workerId, attempt, atMs));
+  }
+
+  /**
+   * Calls {@code listener} with every state the store records, after it is recorded, on the thread
+   * that recorded it (the progress consumer's, or a request's): it must be quick and never block.
+   * States of one job may reach it out of order when two threads record at once.
+   */
+  public void onChange(Consumer<JobState> listener) {
+    listeners.add(listener);
   }
 
   /** A final result. Ignored when the job already has one. */
@@ -185,6 +203,13 @@ public final class JobStateStore {
       // Outside the lock: the waiting requests' continuations run on this thread and read
       // the store themselves.
       toComplete.finished.complete(stored);
+    }
+    for (Consumer<JobState> listener : listeners) {
+      try {
+        listener.accept(stored);
+      } catch (RuntimeException e) {
+        LOG.warn("a job state listener failed on job {}", stored.jobId(), e);
+      }
     }
   }
 

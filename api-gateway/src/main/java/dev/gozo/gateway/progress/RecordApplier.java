@@ -81,6 +81,7 @@ final class RecordApplier {
               event.getJobId(),
               event.getTenant(),
               event.getStarted().getWorkerId(),
+              event.getStarted().getDeliveryAttempt(),
               event.getAtMs());
       default -> {
         // An event kind newer than this gateway: nothing to record.

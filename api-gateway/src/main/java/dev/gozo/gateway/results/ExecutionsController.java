@@ -6,7 +6,6 @@ import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.gateway.problems.Problems;
 import dev.gozo.jobspec.Violation;
-import dev.gozo.topics.ResultSearch;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -18,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/executions/{id}}: the job's current state or final result, from memory, or from
@@ -31,15 +27,13 @@ import org.slf4j.LoggerFactory;
 @Controller("/v1/executions")
 public final class ExecutionsController {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ExecutionsController.class);
-
   private final JobStateStore store;
-  private final ResultArchive archive;
+  private final JobLookup lookup;
   private final GatewayConfig config;
 
-  public ExecutionsController(JobStateStore store, ResultArchive archive, GatewayConfig config) {
+  public ExecutionsController(JobStateStore store, JobLookup lookup, GatewayConfig config) {
     this.store = store;
-    this.archive = archive;
+    this.lookup = lookup;
     this.config = config;
   }
 
@@ -72,37 +66,20 @@ public final class ExecutionsController {
                     .orElseGet(() -> notFound(id)));
   }
 
-  /**
-   * A result the store evicted (or never saw), read back from the results topic. Only a search that
-   * read the whole partition may say 404; one that did not finish is a 503 with Retry-After.
-   */
+  /** The answer to a job the store does not hold: its result read back, 404 or 503. */
   private CompletableFuture<HttpResponse<?>> fromArchive(String id, String tenant) {
-    CompletableFuture<ResultSearch> lookup;
-    try {
-      lookup = archive.find(id);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(
-          Problems.unavailable("too many lookups of older results at once; retry shortly", 1));
+    return lookup.fromArchive(id, tenant).thenApply(found -> respond(id, found));
+  }
+
+  /** The HTTP answer to a lookup that found no job or could not finish: 404 or 503. */
+  public static HttpResponse<?> respond(String id, JobLookup.Lookup lookup) {
+    if (lookup instanceof JobLookup.Found found) {
+      return HttpResponse.ok(ExecutionView.of(found.state()));
     }
-    return lookup.handle(
-        (search, error) -> {
-          if (error != null) {
-            LOG.warn("job {}: reading its result back from Kafka failed", id, error);
-            return Problems.unavailable(
-                "could not read older results from Kafka; retry shortly", 1);
-          }
-          if (search instanceof ResultSearch.Unfinished unfinished) {
-            LOG.warn("job {}: reading its result back did not finish: {}", id, unfinished.reason());
-            return Problems.unavailable(
-                "reading older results from Kafka did not finish in time; retry shortly", 1);
-          }
-          if (search instanceof ResultSearch.Found found
-              && found.result().getTenant().equals(tenant)) {
-            store.recordCompleted(found.result());
-            return HttpResponse.ok(ExecutionView.of(JobState.finished(found.result())));
-          }
-          return Problems.executionNotFound(id);
-        });
+    if (lookup instanceof JobLookup.Unavailable unavailable) {
+      return Problems.unavailable(unavailable.reason(), 1);
+    }
+    return Problems.executionNotFound(id);
   }
 
   private HttpResponse<?> notFound(String id) {
