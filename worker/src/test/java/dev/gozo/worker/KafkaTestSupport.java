@@ -34,6 +34,8 @@ public final class KafkaTestSupport implements AutoCloseable {
   public final String jobs;
   public final String events;
   public final String results;
+  public final String output;
+  public final String input;
   public final String group;
   private final Topics topics;
   private final KafkaProducer<String, byte[]> producer;
@@ -45,6 +47,8 @@ public final class KafkaTestSupport implements AutoCloseable {
     jobs = topics.jobs();
     events = topics.events();
     results = topics.results();
+    output = topics.output();
+    input = topics.input();
     group = topics.shareGroup();
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -65,6 +69,8 @@ public final class KafkaTestSupport implements AutoCloseable {
     env.put("GOZO_TOPIC_JOBS", jobs);
     env.put("GOZO_TOPIC_EVENTS", events);
     env.put("GOZO_TOPIC_RESULTS", results);
+    env.put("GOZO_TOPIC_OUTPUT", output);
+    env.put("GOZO_TOPIC_INPUT", input);
     env.put("GOZO_SHARE_GROUP", group);
     env.put("GOZO_WORKER_CONCURRENCY", Integer.toString(concurrency));
     env.put("GOZO_SHUTDOWN_GRACE_MS", "10000");
@@ -77,6 +83,11 @@ public final class KafkaTestSupport implements AutoCloseable {
 
   public void publishJob(String key, byte[] value) throws Exception {
     producer.send(new ProducerRecord<>(jobs, key, value)).get();
+  }
+
+  /** Sends a JobInput record (stdin, eof, signal, cancel) as a caller would. */
+  public void publishInput(String key, byte[] value) throws Exception {
+    producer.send(new ProducerRecord<>(input, key, value)).get();
   }
 
   /**

@@ -53,10 +53,12 @@ final class InputRouter implements AutoCloseable {
   private final Map<String, KafkaLiveJob> running = new HashMap<>();
   private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
   private long waitingBytes;
-  private final LinkedHashMap<String, String> cancelledTenants =
+  // Keyed by job id and tenant together: another tenant's cancel of the same id must not
+  // replace (or count as) the owner's.
+  private final LinkedHashMap<String, Boolean> cancels =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
           return size() > CANCELS_KEPT;
         }
       };
@@ -89,9 +91,8 @@ final class InputRouter implements AutoCloseable {
         waitingBytes -= early.bytes;
         early.inputs.forEach(job::deliver);
       }
-      String cancelledBy = cancelledTenants.get(job.jobId());
-      if (cancelledBy != null) {
-        job.deliver(cancelRecord(job.jobId(), cancelledBy));
+      if (cancels.containsKey(cancelKey(job.jobId(), job.tenant()))) {
+        job.deliver(cancelRecord(job.jobId(), job.tenant()));
       }
     }
   }
@@ -104,7 +105,7 @@ final class InputRouter implements AutoCloseable {
 
   boolean cancelled(String jobId, String tenant) {
     synchronized (lock) {
-      return tenant.equals(cancelledTenants.get(jobId));
+      return cancels.containsKey(cancelKey(jobId, tenant));
     }
   }
 
@@ -112,7 +113,7 @@ final class InputRouter implements AutoCloseable {
   void route(JobInput input) {
     synchronized (lock) {
       if (input.hasCancel()) {
-        cancelledTenants.put(input.getJobId(), input.getTenant());
+        cancels.put(cancelKey(input.getJobId(), input.getTenant()), Boolean.TRUE);
       }
       KafkaLiveJob job = running.get(input.getJobId());
       if (job != null) {
@@ -141,6 +142,10 @@ final class InputRouter implements AutoCloseable {
       oldest.remove();
       LOG.warn("job {}: input kept for it was dropped (too much waiting)", dropped.getKey());
     }
+  }
+
+  private static String cancelKey(String jobId, String tenant) {
+    return jobId + '\n' + tenant;
   }
 
   private static JobInput cancelRecord(String jobId, String tenant) {

@@ -92,6 +92,10 @@ final class KafkaLiveJob implements LiveJobs.LiveJob {
     return jobId;
   }
 
+  String tenant() {
+    return tenant;
+  }
+
   @Override
   public boolean interactive() {
     return interactive;

@@ -179,16 +179,40 @@ final class OutputCapture {
     if (runStart >= 0 && !stream.finished()) {
       appendRun(stream, data, runStart, data.length - runStart);
     }
+    streamHeldBytes(stream);
+  }
+
+  /**
+   * Bytes held back because they may begin the launcher's marker (a program's line ends in the
+   * marker's first byte, '\n') are kept out of the result until the next bytes decide, but a
+   * watcher must not wait for them: a program that prints a line and then sleeps shows the whole
+   * line now. Only if they really were a marker (the launcher's write split across frames, which is
+   * rare) did the live stream show one newline the result does not have.
+   */
+  private void streamHeldBytes(StreamState stream) {
+    if (stream.phase != Phase.RUNNING || stream.inEvent || stream.matched <= stream.liveAhead) {
+      return;
+    }
+    if (runBytesSeen + stream.matched <= runOutputLimit) {
+      live.output(
+          kindOf(stream), markerPrefix, stream.liveAhead, stream.matched - stream.liveAhead);
+      stream.liveAhead = stream.matched;
+    }
   }
 
   private void appendRun(StreamState stream, byte[] data, int offset, int length) {
+    appendRun(stream, data, offset, length, 0);
+  }
+
+  /** As above; the first {@code alreadyLive} bytes were streamed while they were held back. */
+  private void appendRun(StreamState stream, byte[] data, int offset, int length, int alreadyLive) {
     // One budget for stdout and stderr together: the limit is on what the program wrote.
     long room = Math.max(0, runOutputLimit - runBytesSeen);
     int kept = (int) Math.min(room, length);
     runBytesSeen += length;
     stream.run.append(data, offset, kept);
-    if (kept > 0) {
-      live.output(kindOf(stream), data, offset, kept);
+    if (kept > alreadyLive) {
+      live.output(kindOf(stream), data, offset + alreadyLive, kept - alreadyLive);
     }
     if (kept < length) {
       stream.run.markTruncated();
@@ -232,7 +256,9 @@ final class OutputCapture {
       return;
     }
     if (stream.phase == Phase.RUNNING) {
-      appendRun(stream, data, offset, length);
+      int alreadyLive = data == markerPrefix ? Math.min(stream.liveAhead, length) : 0;
+      stream.liveAhead = 0;
+      appendRun(stream, data, offset, length, alreadyLive);
     } else {
       long room = Math.max(0, stream.compile.remaining());
       stream.compile.append(data, offset, length);
@@ -259,7 +285,8 @@ final class OutputCapture {
     if (stream.phase == Phase.RUNNING && !event.startsWith("exit:")) {
       // Not an event of the run phase: it was the program's output all along.
       byte[] text = (event + "\n").getBytes(StandardCharsets.ISO_8859_1);
-      appendRun(stream, markerPrefix, 0, markerPrefix.length);
+      appendRun(stream, markerPrefix, 0, markerPrefix.length, stream.liveAhead);
+      stream.liveAhead = 0;
       appendRun(stream, text, 0, text.length);
       return;
     }
@@ -324,6 +351,8 @@ final class OutputCapture {
     // The marker parser: bytes of the marker prefix matched so far, and whether the event text
     // after a whole prefix is being read.
     int matched;
+    // How many of the held-back bytes (markerPrefix[0, matched)) the live stream already has.
+    int liveAhead;
     boolean inEvent;
     Phase phase = Phase.SETUP;
 
