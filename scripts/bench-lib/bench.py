@@ -718,6 +718,33 @@ def report(out_dir, parts):
     if not data.get("rss"):
         rows.append(("RSS", "not measured (no pids found)", "", "", "", ""))
 
+    live = data.get("live") or {}
+    if live:
+        first = live.get("first_byte") or {}
+        streamed, plain = first.get("streamed") or {}, first.get("plain") or {}
+        delta = first.get("delta_p50_ms")
+        rows.append(("live: first stdout byte (SSE)",
+                     f"p50 {fmt(streamed.get('p50_ms'))}, non-streamed result p50 {fmt(plain.get('p50_ms'))}",
+                     f"delta {fmt(delta, digits=1)}", "delta p50<=10",
+                     verdict("live first byte", None if delta is None else delta <= 10,
+                             "first streamed byte within 10 ms of the non-streamed result (p50)"),
+                     f"n={streamed.get('n')}" + (f", {first.get('errors')} errors" if first.get("errors") else "")))
+        rtt = (live.get("echo") or {}).get("rtt") or {}
+        rows.append(("live: interactive echo round trip (WS)",
+                     f"p50 {fmt(rtt.get('p50_ms'), digits=1)} p99 {fmt(rtt.get('p99_ms'), digits=1)}", "",
+                     "p50<=30 & p99<=100",
+                     verdict("live echo", None if rtt.get("p50_ms") is None
+                             else rtt["p50_ms"] <= 30 and rtt["p99_ms"] <= 100, "p50 <= 30 ms, p99 <= 100 ms"),
+                     f"n={rtt.get('n')}, final {(live.get('echo') or {}).get('final_status')}"))
+        subs = live.get("subscribers") or {}
+        peaks = subs.get("gateway_peak_rss_mb") or {}
+        peak = max(peaks.values()) if peaks else None
+        rows.append((f"live: RSS gateway, {subs.get('subscribers')} SSE subscribers",
+                     f"{fmt(peak, 'MB')} peak", "", "<300 MB",
+                     verdict("live sse rss", None if peak is None else peak < 300, "< 300 MB"),
+                     f"{subs.get('received_result')} of {subs.get('subscribers')} got the result, "
+                     f"{subs.get('jobs')} running jobs"))
+
     headers = ("figure", "value", "vs baselines", "target", "result", "notes")
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(6)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
