@@ -1,5 +1,7 @@
 package dev.gozo.system;
 
+import dev.gozo.topics.TopicAdmin;
+import dev.gozo.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -12,12 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The whole system as real processes: one Kafka broker (scripts/kafka-broker), any number of worker
@@ -88,19 +85,10 @@ final class SystemUnderTest implements AutoCloseable {
     broker.terminate(Duration.ofSeconds(30));
   }
 
+  /** The production topics, as {@link Topics#DEFAULT} defines them (the one definition). */
   void createTopics() {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    try (Admin admin = Admin.create(props)) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic("gozo.jobs", 3, (short) 1),
-                  new NewTopic("gozo.events", 3, (short) 1),
-                  new NewTopic("gozo.results", 3, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact"))))
-          .all()
-          .get(60, TimeUnit.SECONDS);
+    try (TopicAdmin admin = new TopicAdmin(bootstrap())) {
+      admin.ensure(Topics.DEFAULT.specs());
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topics", e);
     }
