@@ -10,7 +10,8 @@ import java.time.Instant;
  * The JSON of one execution, the same shape in every phase: QUEUED and RUNNING have null steps and
  * finish time. Field names are the HTTP API v1 contract; add fields, never rename them.
  *
- * @param status QUEUED, RUNNING or a final JobStatus name (SUCCEEDED, RUNTIME_ERROR, ...)
+ * @param status QUEUED, RUNNING or a final JobStatus name (SUCCEEDED, RUNTIME_ERROR, ...,
+ *     CANCELLED)
  * @param compile the compile step, null for interpreted languages and unfinished jobs
  * @param run the run step, null when it never ran (compile error, rejected) or is unfinished
  * @param createdAt ISO-8601 UTC, when the gateway accepted the job

@@ -9,7 +9,8 @@ import io.micronaut.serde.annotation.Serdeable;
  * The {@code compile} or {@code run} object of a result. {@code stdoutBase64} and {@code
  * stderrBase64} appear only when the output was not valid UTF-8 (see {@link OutputText}).
  *
- * @param limitHit which limit ended the step: NONE, WALL_TIME, CPU_TIME, MEMORY or OUTPUT
+ * @param limitHit which limit ended the step: NONE, WALL_TIME, CPU_TIME, MEMORY, OUTPUT or IDLE (an
+ *     interactive job that waited for input and wrote nothing for its idle limit)
  */
 @Serdeable
 public record StepView(
