@@ -33,6 +33,8 @@ final class OutputCapture {
   private volatile long readyAtNanos;
   private volatile int compileStatus = -1;
   private final LiveSession live;
+  private final java.io.ByteArrayOutputStream liveBytes = new java.io.ByteArrayOutputStream();
+  private LiveSession.Stream liveKind;
   private final boolean streamCompileOutput;
 
   OutputCapture(String nonce, long compileOutputLimit, long runOutputLimit) {
@@ -146,6 +148,7 @@ final class OutputCapture {
         stream.matched = 0;
       }
     }
+    flushLive();
   }
 
   private void accept(StreamState stream, byte[] data) {
@@ -180,6 +183,27 @@ final class OutputCapture {
       appendRun(stream, data, runStart, data.length - runStart);
     }
     streamHeldBytes(stream);
+    flushLive();
+  }
+
+  /**
+   * Collects what one frame (or the end of the streams) gives the live session, so that a frame
+   * becomes one piece of output, not one per slice the marker parser cut it into.
+   */
+  private void toLive(StreamState stream, byte[] data, int offset, int length) {
+    LiveSession.Stream kind = kindOf(stream);
+    if (liveKind != kind) {
+      flushLive();
+      liveKind = kind;
+    }
+    liveBytes.write(data, offset, length);
+  }
+
+  private void flushLive() {
+    if (liveBytes.size() > 0) {
+      live.output(liveKind, liveBytes.toByteArray(), 0, liveBytes.size());
+      liveBytes.reset();
+    }
   }
 
   /**
@@ -194,8 +218,7 @@ final class OutputCapture {
       return;
     }
     if (runBytesSeen + stream.matched <= runOutputLimit) {
-      live.output(
-          kindOf(stream), markerPrefix, stream.liveAhead, stream.matched - stream.liveAhead);
+      toLive(stream, markerPrefix, stream.liveAhead, stream.matched - stream.liveAhead);
       stream.liveAhead = stream.matched;
     }
   }
@@ -212,7 +235,7 @@ final class OutputCapture {
     runBytesSeen += length;
     stream.run.append(data, offset, kept);
     if (kept > alreadyLive) {
-      live.output(kindOf(stream), data, offset + alreadyLive, kept - alreadyLive);
+      toLive(stream, data, offset + alreadyLive, kept - alreadyLive);
     }
     if (kept < length) {
       stream.run.markTruncated();
@@ -263,7 +286,7 @@ final class OutputCapture {
       long room = Math.max(0, stream.compile.remaining());
       stream.compile.append(data, offset, length);
       if (streamCompileOutput && room > 0) {
-        live.output(kindOf(stream), data, offset, (int) Math.min(room, length));
+        toLive(stream, data, offset, (int) Math.min(room, length));
       }
     }
   }
