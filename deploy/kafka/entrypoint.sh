@@ -113,6 +113,11 @@ create_topics() {
   tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
     --if-not-exists --topic gozo.input --partitions "$GOZO_TOPIC_PARTITIONS" \
     --replication-factor 1 --config retention.ms=3600000 >/dev/null &
+  # Where gateways register a job's webhook: compacted like results, with their retention.
+  tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
+    --if-not-exists --topic gozo.callbacks --partitions "$GOZO_TOPIC_PARTITIONS" \
+    --replication-factor 1 --config cleanup.policy=compact,delete \
+    --config "retention.ms=$GOZO_RESULTS_RETENTION_MS" >/dev/null &
   # A new share group starts at the latest offset: jobs published before the first worker
   # joined would be skipped.
   tool org.apache.kafka.tools.ConfigCommand --bootstrap-server "$bootstrap" \
@@ -126,7 +131,7 @@ create_topics() {
     return 1
   fi
   touch "$READY"
-  say "ready: topics gozo.jobs, .events, .results, .output, .input, share group $GOZO_SHARE_GROUP ($((SECONDS - started))s)"
+  say "ready: topics gozo.jobs, .events, .results, .output, .input, .callbacks, share group $GOZO_SHARE_GROUP ($((SECONDS - started))s)"
 }
 
 say "starting broker, advertised as ${advertised}"

@@ -78,7 +78,7 @@ public final class TestKafka {
   /** Deletes a test class's topics; leftovers only cost disk on a test broker. */
   public static void delete(Topics topics) {
     try (TopicAdmin admin = new TopicAdmin(bootstrap())) {
-      admin.delete(topics.names());
+      admin.delete(topics.allNames());
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

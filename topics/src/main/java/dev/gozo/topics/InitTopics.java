@@ -51,7 +51,7 @@ public final class InitTopics {
       List<String> created = admin.ensure(topics.specs(eventsRetention, resultsRetention));
       System.out.println(
           "topics "
-              + String.join(", ", topics.names())
+              + String.join(", ", topics.allNames())
               + " ready"
               + (created.isEmpty() ? "" : ", created " + created));
       Optional<String> problem =

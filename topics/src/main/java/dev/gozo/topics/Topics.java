@@ -20,9 +20,17 @@ import java.util.Map;
  * @param output where workers publish a running job's stages and output chunks ({@code JobOutput})
  * @param input where callers send stdin, signals and cancels to a job ({@code JobInput})
  * @param shareGroup the share group the workers take jobs in
+ * @param callbacks where gateways register a job's webhook ({@code CallbackRegistration}, keyed by
+ *     job id); compacted, read only by gateways
  */
 public record Topics(
-    String jobs, String events, String results, String output, String input, String shareGroup) {
+    String jobs,
+    String events,
+    String results,
+    String output,
+    String input,
+    String shareGroup,
+    String callbacks) {
 
   // Compile-time constants, so that configuration annotations can name them as defaults.
   public static final String JOBS = "gozo.jobs";
@@ -31,6 +39,7 @@ public record Topics(
   public static final String OUTPUT = "gozo.output";
   public static final String INPUT = "gozo.input";
   public static final String SHARE_GROUP = "gozo-workers";
+  public static final String CALLBACKS = "gozo.callbacks";
 
   /** What the production names start with: PREFIX.jobs, PREFIX.events, PREFIX.results, ... */
   public static final String DEFAULT_PREFIX = "gozo";
@@ -69,10 +78,18 @@ public record Topics(
   /** Input only matters while its job waits or runs; an hour covers the longest queue. */
   public static final Duration INPUT_RETENTION = Duration.ofHours(1);
 
-  public static final Topics DEFAULT =
-      new Topics(JOBS, EVENTS, RESULTS, OUTPUT, INPUT, SHARE_GROUP);
+  /**
+   * A webhook registration is needed until its job's result was delivered (then a tombstone
+   * replaces it), and the result itself is kept this long: the same retention.
+   */
+  public static final Duration CALLBACKS_RETENTION = RESULTS_RETENTION;
 
-  /** PREFIX.jobs, .events, .results, .output, .input and the share group PREFIX-workers. */
+  public static final Topics DEFAULT =
+      new Topics(JOBS, EVENTS, RESULTS, OUTPUT, INPUT, SHARE_GROUP, CALLBACKS);
+
+  /**
+   * PREFIX.jobs, .events, .results, .output, .input, .callbacks and the share group PREFIX-workers.
+   */
   public static Topics withPrefix(String prefix) {
     return new Topics(
         prefix + ".jobs",
@@ -80,16 +97,26 @@ public record Topics(
         prefix + ".results",
         prefix + ".output",
         prefix + ".input",
-        prefix + "-workers");
+        prefix + "-workers",
+        prefix + ".callbacks");
   }
 
   /** The same topics with another share group. */
   public Topics withShareGroup(String group) {
-    return new Topics(jobs, events, results, output, input, group);
+    return new Topics(jobs, events, results, output, input, group, callbacks);
   }
 
+  /**
+   * The topics a job's records travel through, which workers and gateways both know; {@link
+   * #allNames()} adds the gateways' own callbacks topic.
+   */
   public List<String> names() {
     return List.of(jobs, events, results, output, input);
+  }
+
+  /** Every topic, the gateways' own included: what is created and deleted. */
+  public List<String> allNames() {
+    return List.of(jobs, events, results, output, input, callbacks);
   }
 
   /** The topics with the default retentions. */
@@ -116,7 +143,16 @@ public record Topics(
         new TopicSpec(
             output, PARTITIONS, Map.of("retention.ms", Long.toString(OUTPUT_RETENTION.toMillis()))),
         new TopicSpec(
-            input, PARTITIONS, Map.of("retention.ms", Long.toString(INPUT_RETENTION.toMillis()))));
+            input, PARTITIONS, Map.of("retention.ms", Long.toString(INPUT_RETENTION.toMillis()))),
+        // Like results: the latest registration per job id, gone after the retention.
+        new TopicSpec(
+            callbacks,
+            PARTITIONS,
+            Map.of(
+                "cleanup.policy",
+                "compact,delete",
+                "retention.ms",
+                Long.toString(CALLBACKS_RETENTION.toMillis()))));
   }
 
   /**

@@ -16,6 +16,14 @@ class TopicsTest {
     // then: the names and settings the deployed system and the hidden checks rely on
     assertThat(topics.names())
         .containsExactly("gozo.jobs", "gozo.events", "gozo.results", "gozo.output", "gozo.input");
+    assertThat(topics.allNames())
+        .containsExactly(
+            "gozo.jobs",
+            "gozo.events",
+            "gozo.results",
+            "gozo.output",
+            "gozo.input",
+            "gozo.callbacks");
     assertThat(topics.shareGroup()).isEqualTo("gozo-workers");
     assertThat(topics.specs())
         .containsExactly(
@@ -26,7 +34,11 @@ class TopicsTest {
                 6,
                 Map.of("cleanup.policy", "compact,delete", "retention.ms", "604800000")),
             new Topics.TopicSpec("gozo.output", 6, Map.of("retention.ms", "86400000")),
-            new Topics.TopicSpec("gozo.input", 6, Map.of("retention.ms", "3600000")));
+            new Topics.TopicSpec("gozo.input", 6, Map.of("retention.ms", "3600000")),
+            new Topics.TopicSpec(
+                "gozo.callbacks",
+                6,
+                Map.of("cleanup.policy", "compact,delete", "retention.ms", "604800000")));
     assertThat(Topics.shareGroupSettings(Topics.LOCK_DURATION))
         .containsExactly(
             Map.entry("share.auto.offset.reset", "earliest"),
@@ -44,7 +56,8 @@ class TopicsTest {
                 "it-1.results",
                 "it-1.output",
                 "it-1.input",
-                "it-1-workers"));
+                "it-1-workers",
+                "it-1.callbacks"));
   }
 
   @Test
