@@ -41,6 +41,18 @@ import io.micronaut.core.bind.annotation.Bindable;
  *     from Kafka by a subscriber that joins late
  * @param liveSubscriberMaxBytes output a subscriber (event stream or WebSocket) may fall behind by;
  *     past it, its stream is closed and the client resumes with Last-Event-ID
+ * @param topicCallbacks where webhook registrations are published and read (gateways only)
+ * @param callbackAllowedHosts comma-separated hosts (names or IPs, optionally {@code host:port})
+ *     that webhooks may be sent to; empty turns webhooks off (a request with a callback is a 400)
+ * @param callbackGroup the consumer group in which gateways share the results topic to deliver
+ *     webhooks: each result is delivered by one gateway
+ * @param callbackRetryForMs how long a failing webhook delivery is retried before it is given up
+ * @param callbackBackoffMs the pause before the first retry; it doubles per attempt up to 5 minutes
+ * @param callbackTimeoutMs connect timeout, and the time a receiver has to answer, of one attempt
+ * @param callbackMaxPending deliveries held in memory (in flight or waiting to be retried); past it
+ *     the gateway stops reading results until some are done
+ * @param callbackMaxRegistrations undelivered webhook registrations kept in memory; past it the
+ *     oldest is dropped (logged) and its job's result is not delivered
  */
 @ConfigurationProperties("gozo")
 public record GatewayConfig(
@@ -66,7 +78,15 @@ public record GatewayConfig(
     @Bindable(defaultValue = "15000") long sseHeartbeatMs,
     @Bindable(defaultValue = "16777216") long liveMaxBytes,
     @Bindable(defaultValue = "1048576") long liveJobMaxBytes,
-    @Bindable(defaultValue = "1048576") long liveSubscriberMaxBytes) {
+    @Bindable(defaultValue = "1048576") long liveSubscriberMaxBytes,
+    @Bindable(defaultValue = Topics.CALLBACKS) String topicCallbacks,
+    @Bindable(defaultValue = "") String callbackAllowedHosts,
+    @Bindable(defaultValue = "gozo-webhooks") String callbackGroup,
+    @Bindable(defaultValue = "3600000") long callbackRetryForMs,
+    @Bindable(defaultValue = "1000") long callbackBackoffMs,
+    @Bindable(defaultValue = "5000") long callbackTimeoutMs,
+    @Bindable(defaultValue = "1000") int callbackMaxPending,
+    @Bindable(defaultValue = "20000") int callbackMaxRegistrations) {
 
   public GatewayConfig {
     apiKeys = apiKeys == null ? "" : apiKeys.trim();
@@ -99,6 +119,18 @@ public record GatewayConfig(
         liveMaxBytes >= liveJobMaxBytes,
         "GOZO_LIVE_MAX_BYTES must be at least GOZO_LIVE_JOB_MAX_BYTES");
     require(liveSubscriberMaxBytes > 0, "GOZO_LIVE_SUBSCRIBER_MAX_BYTES must be positive");
+    callbackAllowedHosts = callbackAllowedHosts == null ? "" : callbackAllowedHosts.trim();
+    require(
+        isTopic(topicCallbacks),
+        "GOZO_TOPIC_CALLBACKS is not a valid topic name: " + topicCallbacks);
+    require(
+        callbackGroup != null && callbackGroup.matches("[A-Za-z0-9._-]{1,249}"),
+        "GOZO_CALLBACK_GROUP is not a valid group name: " + callbackGroup);
+    require(callbackRetryForMs >= 0, "GOZO_CALLBACK_RETRY_FOR_MS must not be negative");
+    require(callbackBackoffMs >= 10, "GOZO_CALLBACK_BACKOFF_MS must be at least 10");
+    require(callbackTimeoutMs >= 100, "GOZO_CALLBACK_TIMEOUT_MS must be at least 100");
+    require(callbackMaxPending > 0, "GOZO_CALLBACK_MAX_PENDING must be positive");
+    require(callbackMaxRegistrations > 0, "GOZO_CALLBACK_MAX_REGISTRATIONS must be positive");
   }
 
   private static boolean isTopic(String name) {

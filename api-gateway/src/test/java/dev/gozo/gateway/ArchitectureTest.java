@@ -11,7 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The gateway's package rules as docs/architecture.md describes them: intake -> results -> jobs and
  * progress -> jobs; live (job streams) -> results -> jobs; input (cancel) -> results; interactive
- * -> intake, live, input and nothing depends on interactive; nothing pointing back, no cycles.
+ * -> intake, live, input and nothing depends on interactive; intake -> webhooks -> results
+ * (webhooks deliver results, they neither submit nor stream); nothing pointing back, no cycles.
  */
 @AnalyzeClasses(packages = "dev.gozo.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -37,6 +38,21 @@ class ArchitectureTest {
               "dev.gozo.gateway.results..",
               "dev.gozo.gateway.progress..",
               "dev.gozo.gateway.auth..",
+              "dev.gozo.gateway.live..",
+              "dev.gozo.gateway.input..",
+              "dev.gozo.gateway.interactive..",
+              "dev.gozo.gateway.webhooks..");
+
+  @ArchTest
+  static final ArchRule webhooksDeliverResultsAndNeitherSubmitNorStream =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.gozo.gateway.webhooks..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.gozo.gateway.intake..",
+              "dev.gozo.gateway.progress..",
               "dev.gozo.gateway.live..",
               "dev.gozo.gateway.input..",
               "dev.gozo.gateway.interactive..");

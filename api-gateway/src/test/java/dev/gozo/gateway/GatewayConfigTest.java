@@ -40,6 +40,14 @@ class GatewayConfigTest {
       assertThat(config.liveMaxBytes()).isEqualTo(16L * 1024 * 1024);
       assertThat(config.liveJobMaxBytes()).isEqualTo(1024L * 1024);
       assertThat(config.liveSubscriberMaxBytes()).isEqualTo(1024L * 1024);
+      assertThat(config.topicCallbacks()).isEqualTo("gozo.callbacks");
+      assertThat(config.callbackAllowedHosts()).isEmpty();
+      assertThat(config.callbackGroup()).isEqualTo("gozo-webhooks");
+      assertThat(config.callbackRetryForMs()).isEqualTo(3_600_000);
+      assertThat(config.callbackBackoffMs()).isEqualTo(1000);
+      assertThat(config.callbackTimeoutMs()).isEqualTo(5000);
+      assertThat(config.callbackMaxPending()).isEqualTo(1000);
+      assertThat(config.callbackMaxRegistrations()).isEqualTo(20_000);
       assertThat(context.getProperty("micronaut.server.port", Integer.class)).contains(8080);
       assertThat(context.getProperty("micronaut.server.max-request-size", Long.class))
           .contains(8L * 1024 * 1024);

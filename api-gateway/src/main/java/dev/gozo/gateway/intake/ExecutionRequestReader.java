@@ -3,6 +3,7 @@ package dev.gozo.gateway.intake;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.google.protobuf.ByteString;
+import dev.gozo.gateway.webhooks.CallbackRequest;
 import dev.gozo.jobspec.Violation;
 import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.Limits;
@@ -33,8 +34,16 @@ import java.util.Optional;
 @Singleton
 public final class ExecutionRequestReader {
 
-  /** What was read, and what was wrong with it; the job is meaningful only without problems. */
-  public record Read(ExecuteJob.Builder job, List<Violation> problems) {}
+  /**
+   * What was read, and what was wrong with it; the job is meaningful only without problems. {@code
+   * callback} is the request's webhook, null when it named none (or a malformed one).
+   */
+  public record Read(ExecuteJob.Builder job, List<Violation> problems, CallbackRequest callback) {
+
+    public Read(ExecuteJob.Builder job, List<Violation> problems) {
+      this(job, problems, null);
+    }
+  }
 
   private static final List<String> LIMITS =
       List.of("wallTimeMs", "cpuTimeMs", "memoryMb", "processes", "outputBytes");
@@ -73,7 +82,26 @@ public final class ExecutionRequestReader {
         .ifPresent(stdin -> job.setStdin(ByteString.copyFromUtf8(stdin)));
     readArgs(root.get("args"), job, problems);
     readLimits(root.get("limits"), job, problems);
-    return new Read(job, problems);
+    return new Read(job, problems, readCallback(root.get("callback"), problems));
+  }
+
+  /** {"url", "secret"}: both strings; whether they are allowed is {@code CallbackPolicy}'s call. */
+  private static CallbackRequest readCallback(JsonNode callback, List<Violation> problems) {
+    if (isAbsent(callback)) {
+      return null;
+    }
+    if (!callback.isObject()) {
+      problems.add(new Violation("callback", "must be an object with url and secret"));
+      return null;
+    }
+    int before = problems.size();
+    String url = readString(callback.get("url"), "callback.url", problems).orElse(null);
+    String secret = readString(callback.get("secret"), "callback.secret", problems).orElse(null);
+    if (problems.size() > before) {
+      return null;
+    }
+    // Missing values are reported by the policy, with the other rules of the field.
+    return new CallbackRequest(url, secret);
   }
 
   /** The tree reader stops after the first value; "{} {}" must still be a bad body. */

@@ -4,9 +4,13 @@ import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.jobs.JobIds;
 import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.gateway.jobs.JobStateStore;
+import dev.gozo.gateway.webhooks.CallbackPolicy;
+import dev.gozo.gateway.webhooks.CallbackRegistrar;
+import dev.gozo.gateway.webhooks.CallbackRequest;
 import dev.gozo.jobspec.JobValidator;
 import dev.gozo.jobspec.RuntimeCatalogue;
 import dev.gozo.jobspec.Violation;
+import dev.gozo.protocol.v1.CallbackRegistration;
 import dev.gozo.protocol.v1.ExecuteJob;
 import dev.gozo.protocol.v1.JobEvent;
 import dev.gozo.protocol.v1.JobQueued;
@@ -65,6 +69,8 @@ public final class Intake {
    */
   private static final long PUBLISH_FAILED_RETRY_AFTER_SECONDS = 1;
 
+  private final CallbackPolicy callbacks;
+  private final CallbackRegistrar registrar;
   private final JobValidator validator;
   private final RuntimeCatalogue catalogue;
   private final JobPublisher publisher;
@@ -78,7 +84,11 @@ public final class Intake {
       RuntimeCatalogue catalogue,
       JobPublisher publisher,
       JobStateStore store,
-      GatewayConfig config) {
+      GatewayConfig config,
+      CallbackPolicy callbacks,
+      CallbackRegistrar registrar) {
+    this.callbacks = callbacks;
+    this.registrar = registrar;
     this.validator = validator;
     this.catalogue = catalogue;
     this.publisher = publisher;
@@ -118,6 +128,21 @@ public final class Intake {
       List<Violation> readProblems,
       String idempotencyKey,
       boolean urgent) {
+    return submit(tenant, request, readProblems, null, idempotencyKey, urgent);
+  }
+
+  /**
+   * As {@link #submit(String, ExecuteJob.Builder, List, String, boolean)}, with the request's
+   * webhook (null: none). The callback is checked against the allow-list, and registered durably on
+   * the callbacks topic before the job is published, so the job's result always finds it.
+   */
+  public CompletableFuture<Submission> submit(
+      String tenant,
+      ExecuteJob.Builder request,
+      List<Violation> readProblems,
+      CallbackRequest callback,
+      String idempotencyKey,
+      boolean urgent) {
     long submittedAt = System.currentTimeMillis();
     String jobId =
         idempotencyKey == null ? JobIds.next() : JobIds.forIdempotencyKey(tenant, idempotencyKey);
@@ -137,7 +162,10 @@ public final class Intake {
             // only its first record.
             .setRepeatableId(idempotencyKey != null)
             .build();
-    List<Violation> problems = merge(readProblems, validator.validate(draft));
+    List<Violation> problems = new ArrayList<>(merge(readProblems, validator.validate(draft)));
+    if (callback != null) {
+      problems.addAll(callbacks.check(callback));
+    }
     if (!problems.isEmpty()) {
       return CompletableFuture.completedFuture(new Submission.Invalid(problems));
     }
@@ -165,10 +193,21 @@ public final class Intake {
                     .setLanguage(runtime.getLanguage())
                     .setVersion(runtime.getVersion()))
             .build();
-    return publish(job, queued, urgent);
+    CallbackRegistration registration =
+        callback == null
+            ? null
+            : CallbackRegistration.newBuilder()
+                .setJobId(jobId)
+                .setTenant(tenant)
+                .setUrl(callback.url())
+                .setSecret(callback.secret())
+                .setRegisteredAtMs(submittedAt)
+                .build();
+    return publish(job, queued, registration, urgent);
   }
 
-  private CompletableFuture<Submission> publish(ExecuteJob job, JobEvent queued, boolean urgent) {
+  private CompletableFuture<Submission> publish(
+      ExecuteJob job, JobEvent queued, CallbackRegistration registration, boolean urgent) {
     if (!breaker.tryAcquirePermission()) {
       return CompletableFuture.completedFuture(
           new Submission.Unavailable(
@@ -177,7 +216,13 @@ public final class Intake {
     long start = System.nanoTime();
     CompletableFuture<Void> sent;
     try {
-      sent = publisher.publish(job, queued, urgent);
+      sent =
+          registration == null
+              ? publisher.publish(job, queued, urgent)
+              // The registration first: a result must never be read before its webhook is.
+              : registrar
+                  .register(registration)
+                  .thenCompose(registered -> publisher.publish(job, queued, urgent));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

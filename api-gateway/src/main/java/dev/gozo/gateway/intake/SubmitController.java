@@ -67,7 +67,7 @@ public final class SubmitController {
     ExecutionRequestReader.Read read = reader.read(body);
     problems.addAll(read.problems());
     return intake
-        .submit(tenant, read.job(), problems, idempotencyKey, waitRequest.waits())
+        .submit(tenant, read.job(), problems, read.callback(), idempotencyKey, waitRequest.waits())
         .thenCompose(submission -> respond(submission, tenant, waitRequest));
   }
 

@@ -117,7 +117,8 @@ final class InteractiveSession implements LiveSink {
   private void submit(String text) {
     ExecutionRequestReader.Read read = reader.read(text.getBytes(StandardCharsets.UTF_8));
     intake
-        .submit(tenant, read.job().setInteractive(true), read.problems(), null, true)
+        .submit(
+            tenant, read.job().setInteractive(true), read.problems(), read.callback(), null, true)
         .whenComplete(
             (submission, error) -> {
               if (error != null) {

@@ -51,6 +51,33 @@ class ExecutionRequestReaderTest {
   }
 
   @Test
+  void shouldReadTheCallbackAndNameItsFieldsOfTheWrongShape() {
+    ExecutionRequestReader.Read ok =
+        read(
+            """
+            {"language": "py", "files": [{"name": "m.py", "content": ""}],
+             "callback": {"url": "https://hooks.example.com/x", "secret": "s3cret"}}
+            """);
+    ExecutionRequestReader.Read none =
+        read("{\"language\": \"py\", \"files\": [], \"callback\": null}");
+    ExecutionRequestReader.Read notObject = read("{\"callback\": \"https://x\"}");
+    ExecutionRequestReader.Read badTypes =
+        read("{\"callback\": {\"url\": 1, \"secret\": [\"s\"]}}");
+
+    assertThat(ok.problems()).isEmpty();
+    assertThat(ok.callback().url()).isEqualTo("https://hooks.example.com/x");
+    assertThat(ok.callback().secret()).isEqualTo("s3cret");
+    assertThat(ok.callback().toString()).doesNotContain("s3cret");
+    assertThat(none.callback()).isNull();
+    assertThat(notObject.problems()).extracting(Violation::field).containsExactly("callback");
+    assertThat(notObject.callback()).isNull();
+    assertThat(badTypes.problems())
+        .extracting(Violation::field)
+        .containsExactly("callback.url", "callback.secret");
+    assertThat(badTypes.callback()).isNull();
+  }
+
+  @Test
   void shouldTreatNullsAsAbsent() {
     ExecutionRequestReader.Read read =
         read(
