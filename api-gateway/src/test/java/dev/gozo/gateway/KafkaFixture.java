@@ -53,6 +53,7 @@ public final class KafkaFixture implements AutoCloseable {
   public final String resultsTopic;
   public final String outputTopic;
   public final String inputTopic;
+  public final String callbacksTopic;
   private final Topics topics;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> jobs;
@@ -72,6 +73,7 @@ public final class KafkaFixture implements AutoCloseable {
     this.resultsTopic = topics.results();
     this.outputTopic = topics.output();
     this.inputTopic = topics.input();
+    this.callbacksTopic = topics.callbacks();
     this.producer = new KafkaProducer<>(producerProps(bootstrap));
     this.jobs = consumerFor(jobsTopic);
     this.events = consumerFor(eventsTopic);
@@ -96,7 +98,8 @@ public final class KafkaFixture implements AutoCloseable {
         "gozo.topic-events", eventsTopic,
         "gozo.topic-results", resultsTopic,
         "gozo.topic-output", outputTopic,
-        "gozo.topic-input", inputTopic);
+        "gozo.topic-input", inputTopic,
+        "gozo.topic-callbacks", callbacksTopic);
   }
 
   /** Waits until the job with this id is on the jobs topic and returns it. */
