@@ -160,8 +160,8 @@ public record WorkerConfig(
   }
 
   /** What GOZO_RECYCLE_TENANTS and GOZO_RECYCLE_MAX_JOBS allow. */
-  public dev.gozo.worker.sandbox.RecyclePolicy recyclePolicy() {
-    return dev.gozo.worker.sandbox.RecyclePolicy.of(recycleTenants, recycleMaxJobs);
+  public dev.gozo.worker.sandbox.recycling.RecyclePolicy recyclePolicy() {
+    return dev.gozo.worker.sandbox.recycling.RecyclePolicy.of(recycleTenants, recycleMaxJobs);
   }
 
   public WorkerConfig validate() {

@@ -3,11 +3,11 @@ package dev.gozo.worker.sandbox;
 import java.util.concurrent.ThreadFactory;
 
 /** Named daemon threads for the sandbox's background work, which must never keep the JVM up. */
-final class DaemonThreads {
+public final class DaemonThreads {
 
   private DaemonThreads() {}
 
-  static ThreadFactory named(String name) {
+  public static ThreadFactory named(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);

@@ -3,6 +3,16 @@ package dev.gozo.worker.sandbox;
 import dev.gozo.jobspec.EffectiveLimits;
 import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.worker.engine.ContainerEngine;
+import dev.gozo.worker.sandbox.container.ContainerFactory;
+import dev.gozo.worker.sandbox.container.ContainerLimits;
+import dev.gozo.worker.sandbox.container.ResourceMeter;
+import dev.gozo.worker.sandbox.container.SandboxContainer;
+import dev.gozo.worker.sandbox.ownership.Orphans;
+import dev.gozo.worker.sandbox.pool.WarmPool;
+import dev.gozo.worker.sandbox.recycling.RecyclePolicy;
+import dev.gozo.worker.sandbox.recycling.RecycleShelf;
+import dev.gozo.worker.sandbox.run.AfterExit;
+import dev.gozo.worker.sandbox.run.JobRun;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -274,7 +284,7 @@ public final class DockerSandbox implements Sandbox {
     return false;
   }
 
-  static ContainerLimits defaultLimits(Runtime runtime) {
+  public static ContainerLimits defaultLimits(Runtime runtime) {
     EffectiveLimits run =
         EffectiveLimits.resolve(
             dev.gozo.protocol.v1.Limits.getDefaultInstance(),

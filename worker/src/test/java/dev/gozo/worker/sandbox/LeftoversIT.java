@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.gozo.worker.sandbox.ownership.OwnerLease;
+import dev.gozo.worker.sandbox.ownership.TestOwnership;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +114,8 @@ class LeftoversIT {
       // when: its next life starts and sweeps (only this test's owners: others share the engine)
       Set<String> owners = Set.of(dead.owner, next.owner, strangerOwner);
       int removed =
-          Orphans.sweep(next.engine, dead.owner, true, Duration.ofMinutes(15), owners::contains);
+          TestOwnership.sweep(
+              next.engine, dead.owner, true, Duration.ofMinutes(15), owners::contains);
 
       // then: everything of the dead worker is gone, its stuck job returns, a live stranger's
       // stays

@@ -8,6 +8,10 @@ import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.worker.engine.ContainerEngine;
 import dev.gozo.worker.engine.ContainerSummary;
 import dev.gozo.worker.engine.DockerEngine;
+import dev.gozo.worker.sandbox.container.ContainerFactory;
+import dev.gozo.worker.sandbox.ownership.OwnerLease;
+import dev.gozo.worker.sandbox.ownership.PeerSweeper;
+import dev.gozo.worker.sandbox.ownership.TestOwnership;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -70,7 +74,8 @@ class OwnerLeaseIT {
       // when: worker B restarts on the same engine and sweeps, with a leftover of its own last life
       String leftover = SandboxHarness.startHandMadeSandbox(restarted.api, restarted.owner);
       int removed =
-          Orphans.sweep(restarted.engine, restarted.owner, true, STALE_AFTER, ownersOfThisTest);
+          TestOwnership.sweep(
+              restarted.engine, restarted.owner, true, STALE_AFTER, ownersOfThisTest);
 
       // then: A lost nothing, and only B's own leftover is gone
       assertThat(ids(sandboxesOf(peer))).as("A's sandboxes after B's sweep").containsAll(before);
@@ -101,7 +106,7 @@ class OwnerLeaseIT {
         shouldRemoveTheDeadPeersSandboxesOnceItsLeaseHasRunOut(survivor, deadOwner);
       } finally {
         // what this test's dead worker still has if an assertion failed
-        Orphans.forceRemove(survivor.engine, containersOf(survivor.engine, deadOwner));
+        TestOwnership.forceRemove(survivor.engine, containersOf(survivor.engine, deadOwner));
       }
       // and the survivor, whose lease was renewed all along, kept its own
       assertThat(ids(sandboxesOf(survivor))).containsAll(survivorsOwn);
@@ -122,10 +127,10 @@ class OwnerLeaseIT {
             () ->
                 allOlderThan(
                     survivor.engine, containersOf(survivor.engine, deadOwner), STALE_AFTER));
-    String deadLease = OwnerLease.create(survivor.engine, deadOwner, LEASE_TTL);
+    String deadLease = TestOwnership.createLease(survivor.engine, deadOwner, LEASE_TTL);
 
     // when: the survivor sweeps at once, while that lease still holds
-    Orphans.sweep(survivor.engine, survivor.owner, false, STALE_AFTER, ownersOfThisTest);
+    TestOwnership.sweep(survivor.engine, survivor.owner, false, STALE_AFTER, ownersOfThisTest);
 
     // then: the dead worker's sandboxes stay: nobody can yet tell it from a live one
     assertThat(ids(containersOf(survivor.engine, deadOwner)))
@@ -134,7 +139,7 @@ class OwnerLeaseIT {
 
     // when: the survivor keeps sweeping as a running worker does (every second here)
     try (PeerSweeper sweeper =
-        PeerSweeper.every(
+        TestOwnership.peerSweeper(
             survivor.engine,
             survivor.owner,
             Duration.ofSeconds(1),
@@ -176,7 +181,7 @@ class OwnerLeaseIT {
 
   /** OWNER's containers of any role, its lease included. */
   private static List<ContainerSummary> containersOf(ContainerEngine engine, String owner) {
-    return Orphans.listLabelled(engine, Map.of(ContainerFactory.OWNER_LABEL, owner));
+    return TestOwnership.listLabelled(engine, Map.of(ContainerFactory.OWNER_LABEL, owner));
   }
 
   /** The sandboxes of HARNESS's test in any state. */

@@ -4,6 +4,7 @@ import static dev.gozo.worker.sandbox.SandboxHarness.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.gozo.worker.sandbox.recycling.RecyclePolicy;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;

@@ -8,6 +8,10 @@ import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.worker.engine.ContainerEngine;
 import dev.gozo.worker.engine.DockerClients;
 import dev.gozo.worker.engine.DockerEngine;
+import dev.gozo.worker.sandbox.container.ContainerFactory;
+import dev.gozo.worker.sandbox.ownership.OwnerLease;
+import dev.gozo.worker.sandbox.ownership.TestOwnership;
+import dev.gozo.worker.sandbox.recycling.RecyclePolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,7 +77,7 @@ final class SandboxHarness implements AutoCloseable {
    * own containers: other tests share the engine. Returns how many it removed.
    */
   int sweepAsNextLife() {
-    return Orphans.sweep(engine, owner, true, Duration.ofDays(1), owner::equals);
+    return TestOwnership.sweep(engine, owner, true, Duration.ofDays(1), owner::equals);
   }
 
   @Override
