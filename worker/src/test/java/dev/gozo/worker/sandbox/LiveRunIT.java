@@ -170,6 +170,32 @@ class LiveRunIT {
     assertThat(SandboxHarness.stdout(result)).isEqualTo("working\n");
   }
 
+  @Test
+  void shouldEndNormallyWhenFloodedWithInputItNeverReads() {
+    // given an interactive program that never reads its stdin
+    RecordingSession live = new RecordingSession(true);
+    SandboxJob job =
+        harness
+            .job("python")
+            .file("main.py", "import time\nprint('busy', flush=True)\ntime.sleep(2)\n")
+            .build();
+    CompletableFuture<Outcome> outcome =
+        CompletableFuture.supplyAsync(() -> harness.sandbox.run(job, live));
+    await().atMost(Duration.ofSeconds(20)).until(() -> live.stdout().contains("busy"));
+
+    // when a caller sends 32 MiB of input meanwhile
+    byte[] block = new byte[64 * 1024];
+    java.util.Arrays.fill(block, (byte) 'x');
+    for (int i = 0; i < 512; i++) {
+      live.controls.get().stdin(block);
+    }
+
+    // then the job ends as it would have (the worker kept at most a bounded part of the flood)
+    Outcome result = outcome.join();
+    assertThat(result).isInstanceOf(Outcome.Succeeded.class);
+    assertThat(SandboxHarness.stdout(result)).isEqualTo("busy\n");
+  }
+
   /** A live session that records what the job shows and lets the test type and cancel. */
   private static final class RecordingSession implements LiveSession {
     private final boolean interactive;

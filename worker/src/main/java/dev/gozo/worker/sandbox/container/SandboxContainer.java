@@ -105,6 +105,11 @@ public final class SandboxContainer {
     stdin.send(data);
   }
 
+  /** Bytes sent to the container's stdin that it has not read yet. */
+  public long unreadStdinBytes() {
+    return stdin.pendingBytes();
+  }
+
   public void detach() {
     stdin.close();
     meter.close();

@@ -16,9 +16,17 @@ final class StdinFeed extends InputStream {
   private byte[] current = new byte[0];
   private int position;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong pending =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Bytes sent that the container has not read yet. */
+  long pendingBytes() {
+    return pending.get();
+  }
 
   void send(byte[] data) {
     if (!closed && data.length > 0) {
+      pending.addAndGet(data.length);
       chunks.add(data);
     }
   }
@@ -50,6 +58,7 @@ final class StdinFeed extends InputStream {
     int n = Math.min(length, current.length - position);
     System.arraycopy(current, position, target, offset, n);
     position += n;
+    pending.addAndGet(-n);
     return n;
   }
 

@@ -332,6 +332,12 @@ public final class JobRun {
   /** An interactive program's stdin and signals, framed for the launcher's relay. */
   private static final class ProgramInput implements LiveSession.Controls {
 
+    /** Input the program has not read yet that the worker holds for it at most. */
+    private static final long MAX_UNREAD_STDIN_BYTES = 4L * 1024 * 1024;
+
+    private static final org.slf4j.Logger LOG =
+        org.slf4j.LoggerFactory.getLogger(ProgramInput.class);
+
     private final SandboxContainer container;
     private boolean ended;
 
@@ -341,9 +347,19 @@ public final class JobRun {
 
     @Override
     public synchronized void stdin(byte[] data) {
-      if (!ended && data.length > 0) {
-        container.send(InteractiveInput.data(data));
+      if (ended || data.length == 0) {
+        return;
       }
+      // A program that never reads its stdin must not make the worker hold a caller's flood.
+      if (container.unreadStdinBytes() + data.length > MAX_UNREAD_STDIN_BYTES) {
+        LOG.warn(
+            "sandbox {}: the program has not read {} bytes of its input; dropping {} more",
+            container.id(),
+            container.unreadStdinBytes(),
+            data.length);
+        return;
+      }
+      container.send(InteractiveInput.data(data));
     }
 
     @Override
