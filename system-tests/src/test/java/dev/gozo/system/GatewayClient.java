@@ -17,7 +17,7 @@ final class GatewayClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final int port;
-  private final String apiKey;
+  final String apiKey;
   final ManagedProcess process;
 
   GatewayClient(int port, String apiKey, ManagedProcess process) {
@@ -69,6 +69,20 @@ final class GatewayClient {
             .build());
   }
 
+  Reply delete(String id) {
+    return send(
+        HttpRequest.newBuilder(uri("/v1/executions/" + id))
+            .header("Authorization", "Bearer " + apiKey)
+            .timeout(Duration.ofSeconds(10))
+            .DELETE()
+            .build());
+  }
+
+  /** The same gateway, spoken to with another tenant's key. */
+  GatewayClient withKey(String otherKey) {
+    return new GatewayClient(port, otherKey, process);
+  }
+
   int health() {
     return send(HttpRequest.newBuilder(uri("/health"))
             .timeout(Duration.ofSeconds(10))
@@ -101,7 +115,7 @@ final class GatewayClient {
     throw new IllegalStateException(process.name() + " not healthy in time:\n" + process.log());
   }
 
-  private URI uri(String path) {
+  URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 

@@ -56,6 +56,24 @@ final class ManagedProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The process's resident set size in bytes, from {@code /proc/<pid>/status} (Linux only), for
+   * tests that check memory stays flat.
+   */
+  long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          // "VmRSS:\t  123456 kB"
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the memory of " + name, e);
+    }
+    throw new IllegalStateException("no VmRSS for " + name);
+  }
+
   boolean alive() {
     return process != null && process.isAlive();
   }

@@ -26,6 +26,11 @@ final class SystemUnderTest implements AutoCloseable {
   static final String API_KEY = "fault-key-" + UUID.randomUUID().toString().substring(0, 8);
   static final String TENANT = "faults";
 
+  /** A second tenant, for tests that one tenant cannot see or touch another's jobs. */
+  static final String OTHER_API_KEY = "other-key-" + UUID.randomUUID().toString().substring(0, 8);
+
+  static final String OTHER_TENANT = "others";
+
   final Path workDir;
   final int kafkaPort = freePort();
   final int controllerPort = freePort();
@@ -126,7 +131,7 @@ final class SystemUnderTest implements AutoCloseable {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("GOZO_KAFKA_BOOTSTRAP", bootstrap());
     env.put("GOZO_HTTP_PORT", Integer.toString(port));
-    env.put("GOZO_API_KEYS", TENANT + ":" + API_KEY);
+    env.put("GOZO_API_KEYS", TENANT + ":" + API_KEY + "," + OTHER_TENANT + ":" + OTHER_API_KEY);
     ManagedProcess gateway =
         ManagedProcess.start(
             "gateway-" + id,
