@@ -245,7 +245,9 @@ class FleetIT {
    */
   private static Map<String, String> freshSleepersOn(
       List<String> workers, Set<String> sleepers, Set<String> all) {
-    Instant notBefore = Instant.now().minus(Duration.ofMillis(1500));
+    // 2.5 s of a 3 s sleep: still running when the kill lands, and wide enough for one poll of
+    // every job's view on a loaded machine (1.5 s missed both workers in a CI run).
+    Instant notBefore = Instant.now().minus(Duration.ofMillis(2500));
     Map<String, String> found = new LinkedHashMap<>();
     views(all)
         .forEach(
