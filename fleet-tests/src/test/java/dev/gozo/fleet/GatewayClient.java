@@ -30,12 +30,16 @@ final class GatewayClient {
   String submitPython(String source) {
     ObjectNode body = JSON.createObjectNode().put("language", "python");
     body.putArray("files").addObject().put("name", "main.py").put("content", source);
-    HttpResponse<String> response = submitOnce(body);
+    // One Idempotency-Key for the submission and its retries: a 503 may come after the job did
+    // reach Kafka (its publish outlived the gateway's wait), and the retry must then be the same
+    // job, not a second one (a CI run counted such a job as an unexpected extra result).
+    String key = java.util.UUID.randomUUID().toString();
+    HttpResponse<String> response = submitOnce(body, key);
     // 503 + Retry-After is the API's "try again shortly" (e.g. the queue's first publish to a
     // freshly started broker outlived the gateway's 2 s budget); a client retries, so do we.
     for (int retry = 0; response.statusCode() == 503 && retry < SUBMIT_RETRIES; retry++) {
       sleepSeconds(response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L));
-      response = submitOnce(body);
+      response = submitOnce(body, key);
     }
     if (response.statusCode() != 202) {
       throw new AssertionError("submit answered " + response.statusCode() + ": " + response.body());
@@ -45,10 +49,11 @@ final class GatewayClient {
 
   private static final int SUBMIT_RETRIES = 10;
 
-  private HttpResponse<String> submitOnce(ObjectNode body) {
+  private HttpResponse<String> submitOnce(ObjectNode body, String idempotencyKey) {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + "/v1/executions"))
             .header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
