@@ -195,7 +195,7 @@ final class KafkaLiveJob implements LiveJobs.LiveJob {
       case SIGNAL -> {
         String name = input.getSignal().getName();
         String bare = name.startsWith("SIG") ? name.substring(3) : name;
-        if (List.of("INT", "TERM", "KILL").contains(bare)) {
+        if (Controls.SIGNALS.contains(bare)) {
           controls.signal(bare);
         } else {
           LOG.warn("job {}: ignoring signal {}", jobId, name);

@@ -25,6 +25,9 @@ public interface LiveSession {
   /** What the running program receives: the sandbox implements it once the program started. */
   interface Controls {
 
+    /** The signals a caller may send, without the SIG prefix; {@link #signal} takes no other. */
+    java.util.Set<String> SIGNALS = java.util.Set.of("INT", "TERM", "KILL");
+
     /** Bytes for the program's standard input. */
     void stdin(byte[] data);
 

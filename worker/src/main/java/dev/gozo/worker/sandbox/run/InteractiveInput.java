@@ -1,5 +1,6 @@
 package dev.gozo.worker.sandbox.run;
 
+import dev.gozo.worker.sandbox.LiveSession;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -19,7 +20,7 @@ import java.util.Set;
 final class InteractiveInput {
 
   /** The signals a caller may send (without the SIG prefix); anything else is never framed. */
-  static final Set<String> SIGNALS = Set.of("INT", "TERM", "KILL");
+  static final Set<String> SIGNALS = LiveSession.Controls.SIGNALS;
 
   private InteractiveInput() {}
 
