@@ -10,6 +10,9 @@ set -euo pipefail
 : "${KAFKA_HEAP_OPTS:=-Xms256m -Xmx512m}"
 : "${KAFKA_DATA_DIR:=/var/lib/kafka/data}"
 : "${GOZO_TOPIC_PARTITIONS:=6}"
+# The jobs topic has one partition, so that every worker slot can take any queued job
+# (dev.gozo.topics.Topics.JOBS_PARTITIONS, docs/adr/0006).
+: "${GOZO_JOBS_PARTITIONS:=1}"
 : "${GOZO_EVENTS_RETENTION_MS:=86400000}"
 : "${GOZO_RESULTS_RETENTION_MS:=604800000}"
 : "${GOZO_SHARE_GROUP:=gozo-workers}"
@@ -96,7 +99,7 @@ create_topics() {
   local bootstrap=127.0.0.1:9092 started=$SECONDS
   # One JVM per command, all side by side.
   tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
-    --if-not-exists --topic gozo.jobs --partitions "$GOZO_TOPIC_PARTITIONS" \
+    --if-not-exists --topic gozo.jobs --partitions "$GOZO_JOBS_PARTITIONS" \
     --replication-factor 1 >/dev/null &
   tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create \
     --if-not-exists --topic gozo.events --partitions "$GOZO_TOPIC_PARTITIONS" \

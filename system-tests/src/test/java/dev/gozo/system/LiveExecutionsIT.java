@@ -285,12 +285,13 @@ class LiveExecutionsIT {
 
   @Test
   void shouldCancelAQueuedJobSoThatItNeverRuns() {
-    // given: both of the worker's slots busy with sleepers, and one more job behind them. Three
-    // sleepers, not two: two submitted together were seen to go to one slot's consumer, the
-    // second waiting behind the first while the other slot idled (see the commit message).
+    // given: both of the worker's slots busy with sleepers, and one more job behind them. Two
+    // sleepers must take both slots: when the jobs topic had a partition per slot, two jobs that
+    // hashed to one slot's partitions queued behind each other while the other slot idled
+    // (docs/adr/0006).
     String sleeper =
         python("import time\nprint('asleep', flush=True)\ntime.sleep(25)\n", 30_000, 65_536);
-    List<String> sleepers = List.of(submit(sleeper), submit(sleeper), submit(sleeper));
+    List<String> sleepers = List.of(submit(sleeper), submit(sleeper));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(

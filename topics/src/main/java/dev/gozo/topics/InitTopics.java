@@ -54,6 +54,13 @@ public final class InitTopics {
               + String.join(", ", topics.allNames())
               + " ready"
               + (created.isEmpty() ? "" : ", created " + created));
+      for (String mismatch :
+          admin.partitionMismatches(topics.specs(eventsRetention, resultsRetention))) {
+        System.err.println(
+            "InitTopics: warning: "
+                + mismatch
+                + " (an existing topic keeps its partitions; see docs/adr/0006 to move)");
+      }
       Optional<String> problem =
           admin.configureShareGroup(topics.shareGroup(), Topics.shareGroupSettings(lock));
       if (problem.isPresent()) {

@@ -87,6 +87,34 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
+   * The topics that exist with another partition count than their spec asks for, each as "name has
+   * N partitions, M wanted": {@link #ensure} never changes an existing topic's partitions, so an
+   * operator must hear about a jobs topic from before ADR 0006.
+   */
+  public List<String> partitionMismatches(Collection<TopicSpec> specs)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Set<String> existing =
+        admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    List<String> names = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
+    Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
+        admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    List<String> mismatches = new ArrayList<>();
+    for (TopicSpec spec : specs) {
+      var description = described.get(spec.name());
+      if (description != null && description.partitions().size() != spec.partitions()) {
+        mismatches.add(
+            spec.name()
+                + " has "
+                + description.partitions().size()
+                + " partitions, "
+                + spec.partitions()
+                + " wanted");
+      }
+    }
+    return mismatches;
+  }
+
+  /**
    * Writes the share group's settings and reads them back: a broker that refuses them (a lock above
    * its {@code group.share.max.record.lock.duration.ms}, say) would leave the group on the broker's
    * defaults. Empty when the group is configured as required, else what went wrong.

@@ -44,8 +44,24 @@ public record Topics(
   /** What the production names start with: PREFIX.jobs, PREFIX.events, PREFIX.results, ... */
   public static final String DEFAULT_PREFIX = "gozo";
 
-  /** Partitions of each topic: the most jobs one worker slot per partition can take at once. */
+  /**
+   * Partitions of the keyed topics (events, results, output, input, callbacks): readers look a job
+   * up in the one partition its id hashes to, so more partitions mean shorter scans.
+   */
   public static final int PARTITIONS = 6;
+
+  /**
+   * Partitions of the jobs topic: one. A share group hands each partition to members exclusively
+   * while there are at least as many partitions as members (KIP-932's simple assignor), so with six
+   * partitions and two job slots, three jobs that hash to one slot's partitions queued behind each
+   * other while the other slot idled (a CI run saw a job wait 25 s that way). With one partition
+   * every slot of every worker is a member of it, and the broker gives the next job to whichever
+   * slot asks first; a killed worker's share of the queue is not stranded until its session times
+   * out either. One partition carries far more jobs per second than a fleet runs (a job is ~1 KB, a
+   * broker partition takes tens of thousands of records a second); in-flight jobs are bounded by
+   * the broker's group.share.partition.max.record.locks (2000 by default), see docs/adr/0006.
+   */
+  public static final int JOBS_PARTITIONS = 1;
 
   /** One broker in every deployment GozoLite ships (docs/deploy.md). */
   public static final short REPLICATION_FACTOR = 1;
@@ -127,7 +143,7 @@ public record Topics(
   /** The topics, their partitions and configs. */
   public List<TopicSpec> specs(Duration eventsRetention, Duration resultsRetention) {
     return List.of(
-        new TopicSpec(jobs, PARTITIONS, Map.of()),
+        new TopicSpec(jobs, JOBS_PARTITIONS, Map.of()),
         new TopicSpec(
             events, PARTITIONS, Map.of("retention.ms", Long.toString(eventsRetention.toMillis()))),
         // compact keeps the latest result per job id; delete drops results older than the
