@@ -11,6 +11,7 @@ import dev.gozo.protocol.v1.Runtime;
 import dev.gozo.protocol.v1.SourceFile;
 import dev.gozo.topics.KeyScan;
 import dev.gozo.topics.ResultSearch;
+import dev.gozo.worker.judging.Judge;
 import dev.gozo.worker.live.LiveJobs;
 import dev.gozo.worker.results.OutcomeMapper;
 import dev.gozo.worker.results.PublishedResults;
@@ -50,6 +51,7 @@ public final class JobProcessor implements RecordHandler {
   private final RuntimeCatalogue catalogue;
   private final JobValidator validator;
   private final Sandbox sandbox;
+  private final Judge judge;
   private final ResultSink publisher;
   private final PublishedResults published;
   private final EarlierRecords earlierRecords;
@@ -93,6 +95,7 @@ public final class JobProcessor implements RecordHandler {
       LiveJobs live) {
     this.live = live;
     this.catalogue = catalogue;
+    this.judge = new Judge(sandbox, catalogue);
     this.validator = validator;
     this.sandbox = sandbox;
     this.publisher = publisher;
@@ -142,7 +145,11 @@ public final class JobProcessor implements RecordHandler {
     LOG.info("job {} started (attempt {})", job.getJobId(), attempt);
     publisher.started(job.getJobId(), job.getTenant(), workerId, attempt);
     try (LiveJobs.LiveJob session = live.open(job, attempt)) {
-      Outcome outcome = sandbox.run(toSandboxJob(job, runtime), session);
+      SandboxJob program = toSandboxJob(job, runtime);
+      Outcome outcome =
+          job.getTestsCount() > 0
+              ? judge.judge(job, program, session)
+              : sandbox.run(program, session);
       if (outcome instanceof Outcome.Unavailable unavailable) {
         LOG.warn("job {}: handing back ({})", job.getJobId(), unavailable.message());
         return Decision.RELEASE;
@@ -279,6 +286,12 @@ public final class JobProcessor implements RecordHandler {
   }
 
   private SandboxJob toSandboxJob(ExecuteJob job, Runtime runtime) {
+    return toSandboxJob(job, runtime, catalogue);
+  }
+
+  /** The sandbox's view of a valid job: its files, input and resolved limits. */
+  public static SandboxJob toSandboxJob(
+      ExecuteJob job, Runtime runtime, RuntimeCatalogue catalogue) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (SourceFile file : job.getFilesList()) {
       files.put(file.getName(), file.getContent().toByteArray());

@@ -120,6 +120,12 @@ final class KafkaLiveJob implements LiveJobs.LiveJob {
   }
 
   @Override
+  public synchronized void testFinished(dev.gozo.protocol.v1.TestResult result) {
+    publish(chunker.drainAll());
+    send(record().setTest(result));
+  }
+
+  @Override
   public synchronized void output(LiveSession.Stream stream, byte[] data, int offset, int length) {
     lastActivityNanos = System.nanoTime();
     if (!streaming) {

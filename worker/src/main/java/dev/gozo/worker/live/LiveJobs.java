@@ -51,37 +51,7 @@ public interface LiveJobs extends AutoCloseable {
       };
 
   /** A job nobody watches: {@link LiveSession#NONE} with nothing to finish. */
-  final class Unwatched implements LiveJob {
-    private final LiveSession none = LiveSession.NONE;
-
-    @Override
-    public boolean interactive() {
-      return false;
-    }
-
-    @Override
-    public Duration idleTimeout() {
-      return none.idleTimeout();
-    }
-
-    @Override
-    public void stageStarted(Stage stage) {}
-
-    @Override
-    public void output(Stream stream, byte[] data, int offset, int length) {}
-
-    @Override
-    public java.util.concurrent.CompletableFuture<Void> cancelled() {
-      return none.cancelled();
-    }
-
-    @Override
-    public long lastActivityNanos() {
-      return none.lastActivityNanos();
-    }
-
-    @Override
-    public void connect(Controls controls) {}
+  final class Unwatched extends LiveSession.Unwatched implements LiveJob {
 
     @Override
     public long finish(Duration timeout) {

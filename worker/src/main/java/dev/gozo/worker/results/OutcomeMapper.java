@@ -15,7 +15,9 @@ public final class OutcomeMapper {
 
   public static JobStatus status(Outcome outcome) {
     // Java 17 has no pattern matching for switch; the sealed hierarchy keeps this list complete.
-    if (outcome instanceof Outcome.Succeeded) {
+    if (outcome instanceof Outcome.Judged judged) {
+      return judged.status();
+    } else if (outcome instanceof Outcome.Succeeded) {
       return JobStatus.SUCCEEDED;
     } else if (outcome instanceof Outcome.RuntimeError) {
       return JobStatus.RUNTIME_ERROR;
@@ -45,10 +47,32 @@ public final class OutcomeMapper {
     if (outcome.run() != null) {
       result.setRun(step(outcome.run()));
     }
+    if (outcome instanceof Outcome.Judged judged) {
+      result.addAllTests(judged.tests()).setSummary(summary(judged.tests()));
+    }
     return result;
   }
 
-  static StepResult step(StepReport report) {
+  /** How many tests passed, failed (neither ACCEPTED nor SKIPPED) and were skipped. */
+  public static dev.gozo.protocol.v1.TestSummary summary(
+      java.util.List<dev.gozo.protocol.v1.TestResult> tests) {
+    int passed = 0;
+    int skipped = 0;
+    for (dev.gozo.protocol.v1.TestResult test : tests) {
+      if (test.getStatus() == dev.gozo.protocol.v1.TestStatus.ACCEPTED) {
+        passed++;
+      } else if (test.getStatus() == dev.gozo.protocol.v1.TestStatus.SKIPPED) {
+        skipped++;
+      }
+    }
+    return dev.gozo.protocol.v1.TestSummary.newBuilder()
+        .setPassed(passed)
+        .setFailed(tests.size() - passed - skipped)
+        .setSkipped(skipped)
+        .build();
+  }
+
+  public static StepResult step(StepReport report) {
     return StepResult.newBuilder()
         .setStdout(ByteString.copyFrom(report.stdout()))
         .setStderr(ByteString.copyFrom(report.stderr()))

@@ -154,17 +154,11 @@ public final class DockerSandbox implements Sandbox {
     SandboxContainer container = recycle ? reusableContainer(job) : null;
     boolean fromPool = container == null;
     if (fromPool) {
-      try {
-        container =
-            engine.executeSupplier(() -> pool.take(job.runtime(), defaultLimits(job.runtime())));
-      } catch (CallNotPermittedException e) {
-        return new Outcome.Unavailable("the Docker engine is unavailable (circuit open)");
-      } catch (ContainerEngine.NotFound e) {
-        return new Outcome.InternalError(
-            "runtime image " + job.runtime().getImage() + " is not installed on this worker");
-      } catch (RuntimeException e) {
-        return failure(job, e);
+      Taken taken = takeFromPool(job);
+      if (taken.failure() != null) {
+        return taken.failure();
       }
+      container = taken.container();
     } else {
       pool.otherJobStarted();
     }
@@ -208,6 +202,66 @@ public final class DockerSandbox implements Sandbox {
       } else {
         pool.discardSoon(container);
       }
+    }
+  }
+
+  @Override
+  public Preparation prepare(SandboxJob job, LiveSession live) {
+    if (!job.compiled()) {
+      return new Preparation.Compiled(null, null);
+    }
+    if (closed) {
+      return new Preparation.Ended(new Outcome.Unavailable("the worker is shutting down"));
+    }
+    Taken taken = takeFromPool(job);
+    if (taken.failure() != null) {
+      return new Preparation.Ended(taken.failure());
+    }
+    SandboxContainer container = taken.container();
+    inUse.add(container);
+    // The launcher exits after packing: the container serves no other job.
+    JobRun run = new JobRun(containers, container, job, settings, AfterExit.EXIT, live);
+    try {
+      Preparation prepared = run.prepare();
+      return aborting
+          ? new Preparation.Ended(
+              new Outcome.Unavailable("the worker stopped before the job compiled"))
+          : prepared;
+    } catch (RuntimeException e) {
+      if (aborting) {
+        return new Preparation.Ended(
+            new Outcome.Unavailable("the worker stopped before the job compiled"));
+      }
+      if (isEngineFailure(e)) {
+        engine.onError(0, java.util.concurrent.TimeUnit.MILLISECONDS, e);
+      }
+      return new Preparation.Ended(failure(job, e));
+    } finally {
+      inUse.remove(container);
+      container.jobEnded();
+      pool.jobEnded(container);
+      pool.discardSoon(container);
+    }
+  }
+
+  /** A container from the pool, or the outcome that the job gets instead. */
+  private record Taken(SandboxContainer container, Outcome failure) {}
+
+  private Taken takeFromPool(SandboxJob job) {
+    try {
+      return new Taken(
+          engine.executeSupplier(() -> pool.take(job.runtime(), defaultLimits(job.runtime()))),
+          null);
+    } catch (CallNotPermittedException e) {
+      return new Taken(
+          null, new Outcome.Unavailable("the Docker engine is unavailable (circuit open)"));
+    } catch (ContainerEngine.NotFound e) {
+      return new Taken(
+          null,
+          new Outcome.InternalError(
+              "runtime image " + job.runtime().getImage() + " is not installed on this worker"));
+    } catch (RuntimeException e) {
+      return new Taken(null, failure(job, e));
     }
   }
 

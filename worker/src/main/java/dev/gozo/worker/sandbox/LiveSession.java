@@ -50,6 +50,9 @@ public interface LiveSession {
   /** Bytes the step wrote that its output limit keeps, in the order they were written. */
   void output(Stream stream, byte[] data, int offset, int length);
 
+  /** A test of a judged job finished (its runs stream no output, only this). */
+  default void testFinished(dev.gozo.protocol.v1.TestResult result) {}
+
   /** Completes when the job was cancelled. */
   CompletableFuture<Void> cancelled();
 
@@ -62,37 +65,43 @@ public interface LiveSession {
    */
   void connect(Controls controls);
 
-  LiveSession NONE =
-      new LiveSession() {
-        private final CompletableFuture<Void> never = new CompletableFuture<>();
+  /** A job nobody watches. */
+  LiveSession NONE = new Unwatched();
 
-        @Override
-        public boolean interactive() {
-          return false;
-        }
+  /**
+   * A session that streams nothing, takes no input and is never cancelled: {@link #NONE}, and the
+   * base of sessions that listen to only some of it.
+   */
+  class Unwatched implements LiveSession {
+    private final CompletableFuture<Void> never = new CompletableFuture<>();
 
-        @Override
-        public Duration idleTimeout() {
-          return Duration.ZERO;
-        }
+    @Override
+    public boolean interactive() {
+      return false;
+    }
 
-        @Override
-        public void stageStarted(Stage stage) {}
+    @Override
+    public Duration idleTimeout() {
+      return Duration.ZERO;
+    }
 
-        @Override
-        public void output(Stream stream, byte[] data, int offset, int length) {}
+    @Override
+    public void stageStarted(Stage stage) {}
 
-        @Override
-        public CompletableFuture<Void> cancelled() {
-          return never;
-        }
+    @Override
+    public void output(Stream stream, byte[] data, int offset, int length) {}
 
-        @Override
-        public long lastActivityNanos() {
-          return System.nanoTime();
-        }
+    @Override
+    public CompletableFuture<Void> cancelled() {
+      return never;
+    }
 
-        @Override
-        public void connect(Controls controls) {}
-      };
+    @Override
+    public long lastActivityNanos() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public void connect(Controls controls) {}
+  }
 }

@@ -45,6 +45,21 @@ public sealed interface Outcome {
    */
   record Cancelled(StepReport compile, StepReport run, String message) implements Outcome {}
 
+  /**
+   * A judged job (one with tests) ran: its compile step once, then one result per test. {@code
+   * status} is the job's verdict as the judging rules decide it (see dev.gozo.worker.judging).
+   */
+  record Judged(
+      StepReport compile,
+      java.util.List<dev.gozo.protocol.v1.TestResult> tests,
+      dev.gozo.protocol.v1.JobStatus status,
+      String message)
+      implements Outcome {
+    public Judged {
+      tests = java.util.List.copyOf(tests);
+    }
+  }
+
   /** The job is invalid; it must not be retried. */
   record Rejected(String message) implements Outcome {}
 

@@ -14,6 +14,13 @@ public interface Sandbox extends AutoCloseable {
   /** Runs a job, streaming its stages and output to {@code live} and taking its input from it. */
   Outcome run(SandboxJob job, LiveSession live);
 
+  /**
+   * Compiles a job's program once so that it can run many times ({@link SandboxJob#withWork}): the
+   * compile step streams to {@code live} like a run's. Interpreted languages need no preparation
+   * and are answered {@link Preparation.Compiled} with no compile step and no work archive.
+   */
+  Preparation prepare(SandboxJob job, LiveSession live);
+
   /** Stops new runs, removes every container this sandbox owns. Safe to call twice. */
   @Override
   void close();

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param args command-line arguments, passed without any shell interpretation
  * @param compileLimits limits of the compile step (unused for interpreted languages)
  * @param runLimits limits of the run step
+ * @param work a tar archive of a working directory prepared earlier ({@link Sandbox#prepare}): the
+ *     run unpacks it (plus {@code files}, which may add to it) and skips the compile step; null for
+ *     an ordinary job
  */
 public record SandboxJob(
     String jobId,
@@ -25,13 +28,43 @@ public record SandboxJob(
     byte[] stdin,
     List<String> args,
     EffectiveLimits compileLimits,
-    EffectiveLimits runLimits) {
+    EffectiveLimits runLimits,
+    byte[] work) {
+
+  public SandboxJob(
+      String jobId,
+      String tenant,
+      Runtime runtime,
+      Map<String, byte[]> files,
+      byte[] stdin,
+      List<String> args,
+      EffectiveLimits compileLimits,
+      EffectiveLimits runLimits) {
+    this(jobId, tenant, runtime, files, stdin, args, compileLimits, runLimits, null);
+  }
 
   public String entryFile() {
     return files.keySet().iterator().next();
   }
 
+  /** Whether this job has a compile step: a compiled language, not prepared beforehand. */
   public boolean compiled() {
-    return !runtime.getCompileCommand().isBlank();
+    return !runtime.getCompileCommand().isBlank() && work == null;
+  }
+
+  /**
+   * A run of the prepared program: the {@code work} archive unpacked, then {@code extraFiles} next
+   * to it (a checker's input, say), with this stdin, args and run limits.
+   */
+  public SandboxJob withWork(
+      byte[] work,
+      Map<String, byte[]> extraFiles,
+      byte[] stdin,
+      List<String> args,
+      EffectiveLimits runLimits) {
+    Map<String, byte[]> merged = new java.util.LinkedHashMap<>(files);
+    merged.putAll(extraFiles);
+    return new SandboxJob(
+        jobId, tenant, runtime, merged, stdin, args, compileLimits, runLimits, work);
   }
 }

@@ -311,6 +311,11 @@ class JobProcessorTest {
     }
 
     @Override
+    public dev.gozo.worker.sandbox.Preparation prepare(SandboxJob job, LiveSession live) {
+      return new dev.gozo.worker.sandbox.Preparation.Compiled(null, null);
+    }
+
+    @Override
     public void close() {}
   }
 

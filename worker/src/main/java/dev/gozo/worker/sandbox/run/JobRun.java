@@ -5,6 +5,7 @@ import dev.gozo.worker.engine.ContainerEngine;
 import dev.gozo.worker.engine.ContainerState;
 import dev.gozo.worker.sandbox.LiveSession;
 import dev.gozo.worker.sandbox.Outcome;
+import dev.gozo.worker.sandbox.Preparation;
 import dev.gozo.worker.sandbox.SandboxJob;
 import dev.gozo.worker.sandbox.SandboxSettings;
 import dev.gozo.worker.sandbox.StepReport;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 public final class JobRun {
 
   private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(10);
+  // Packing a compiled working directory is a tar and a base64 of at most 48 MiB.
+  private static final Duration PACK_TIMEOUT = Duration.ofSeconds(30);
 
   private final ContainerEngine engine;
   private final SandboxContainer container;
@@ -108,31 +111,11 @@ public final class JobRun {
     container.captureInto(capture);
     StepReport compile = null;
     if (job.compiled()) {
-      applyLimits(job.compileLimits());
-      StepClock clock = new StepClock(container.meter());
-      live.stageStarted(LiveSession.Stage.COMPILE);
-      container.send(payload.bytes());
-      LimitHit hit = watch(clock, job.compileLimits(), capture.compiled(), null, false);
-      if (hit != LimitHit.NONE || !capture.compiled().isDone()) {
-        return compileEndedEarly(capture, clock, hit);
+      CompileStep step = compileStep();
+      if (step.ended() != null) {
+        return step.ended();
       }
-      int status = capture.compiled().join();
-      boolean oom = status != 0 && container.meter().oomKilled();
-      compile =
-          new StepReport(
-              capture.compileStdout(),
-              capture.compileStderr(),
-              status,
-              0,
-              clock.wallMs(),
-              Math.max(0, clock.cpuMs()),
-              Math.max(0, container.meter().peakMemoryBytes()),
-              capture.compileStdoutTruncated(),
-              capture.compileStderrTruncated(),
-              oom ? LimitHit.MEMORY : LimitHit.NONE);
-      if (status != 0) {
-        return Verdicts.ofFailedCompile(compile, job.compileLimits());
-      }
+      compile = step.report();
     }
     applyLimits(job.runLimits());
     // The run step's CPU counts from before the launcher is told to go (its few milliseconds of
@@ -196,6 +179,98 @@ public final class JobRun {
             capture.runStderrTruncated(),
             Verdicts.limitFor(exit.oomKilled(), hit));
     return Verdicts.ofRun(compile, run, exit.oomKilled(), job.runLimits());
+  }
+
+  /**
+   * Compiles the program and takes the compiled working directory out of the container (the
+   * launcher's "pack"), so that many runs can start from it without compiling again. The container
+   * is done afterwards: its launcher exits.
+   */
+  public Preparation prepare() {
+    try {
+      container.captureInto(capture);
+      CompileStep step = compileStep();
+      if (step.ended() != null) {
+        return new Preparation.Ended(step.ended());
+      }
+      container.send("pack\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] work = awaitPacked();
+      if (work == null) {
+        return new Preparation.Ended(
+            new Outcome.InternalError(
+                "the compiled program could not be taken out of its sandbox (larger than "
+                    + (OutputCapture.MAX_PACKED_BYTES >> 20)
+                    + " MiB of base64, or the sandbox ended): "
+                    + abbreviate(capture.setupNoise())));
+      }
+      return new Preparation.Compiled(step.report(), work);
+    } catch (WatchInterrupted e) {
+      Thread.interrupted();
+      try {
+        kill();
+      } finally {
+        Thread.currentThread().interrupt();
+      }
+      return new Preparation.Ended(
+          new Outcome.Unavailable("the worker was interrupted while the job compiled"));
+    }
+  }
+
+  private byte[] awaitPacked() {
+    try {
+      CompletableFuture.anyOf(capture.packed(), container.streamClosed())
+          .get(PACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      kill();
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WatchInterrupted();
+    }
+    if (!capture.packed().isDone()) {
+      // The stream may close right behind the last bytes: give the capture a moment to finish.
+      try {
+        return capture.packed().get(settings.killSlack().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WatchInterrupted();
+      }
+    }
+    return capture.packed().join();
+  }
+
+  /** The compile step's report, or the outcome that ends the job there ({@code ended}). */
+  private record CompileStep(StepReport report, Outcome ended) {}
+
+  private CompileStep compileStep() {
+    applyLimits(job.compileLimits());
+    StepClock clock = new StepClock(container.meter());
+    live.stageStarted(LiveSession.Stage.COMPILE);
+    container.send(payload.bytes());
+    LimitHit hit = watch(clock, job.compileLimits(), capture.compiled(), null, false);
+    if (hit != LimitHit.NONE || !capture.compiled().isDone()) {
+      return new CompileStep(null, compileEndedEarly(capture, clock, hit));
+    }
+    int status = capture.compiled().join();
+    boolean oom = status != 0 && container.meter().oomKilled();
+    StepReport compile =
+        new StepReport(
+            capture.compileStdout(),
+            capture.compileStderr(),
+            status,
+            0,
+            clock.wallMs(),
+            Math.max(0, clock.cpuMs()),
+            Math.max(0, container.meter().peakMemoryBytes()),
+            capture.compileStdoutTruncated(),
+            capture.compileStderrTruncated(),
+            oom ? LimitHit.MEMORY : LimitHit.NONE);
+    if (status != 0) {
+      return new CompileStep(compile, Verdicts.ofFailedCompile(compile, job.compileLimits()));
+    }
+    return new CompileStep(compile, null);
   }
 
   private Outcome compileEndedEarly(OutputCapture capture, StepClock clock, LimitHit hit) {

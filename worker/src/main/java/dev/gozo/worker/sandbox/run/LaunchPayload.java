@@ -43,7 +43,7 @@ public final class LaunchPayload {
     byte[] nonceBytes = new byte[16];
     RANDOM.nextBytes(nonceBytes);
     String nonce = HexFormat.of().formatHex(nonceBytes);
-    byte[] tar = tar(job.files());
+    byte[] tar = job.work() == null ? tar(job.files()) : tar(job.work(), job.files());
     String entry = job.entryFile();
     String compile =
         job.compiled() ? CommandTemplate.render(job.runtime().getCompileCommand(), entry) : "";
@@ -88,10 +88,23 @@ public final class LaunchPayload {
   }
 
   private static byte[] tar(Map<String, byte[]> files) {
+    return tar(null, files);
+  }
+
+  /**
+   * The entries of a prepared working directory ({@code work}, a tar the launcher packed after the
+   * compile, with its modes: compiled binaries stay executable), then those of {@code files} it
+   * does not already hold (the sources are in it; a checker's input files are not).
+   */
+  private static byte[] tar(byte[] work, Map<String, byte[]> files) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buffer)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      java.util.Set<String> present = work == null ? java.util.Set.of() : copyEntries(work, tar);
       for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        if (present.contains(file.getKey())) {
+          continue;
+        }
         TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
         entry.setSize(file.getValue().length);
         entry.setMode(0100644);
@@ -105,5 +118,28 @@ public final class LaunchPayload {
       throw new UncheckedIOException(e);
     }
     return buffer.toByteArray();
+  }
+
+  /** Copies every entry of the archive {@code work}; returns the names of its files. */
+  private static java.util.Set<String> copyEntries(byte[] work, TarArchiveOutputStream tar)
+      throws IOException {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.io.ByteArrayInputStream(work))) {
+      TarArchiveEntry entry;
+      while ((entry = in.getNextEntry()) != null) {
+        String name = entry.getName();
+        if (entry.isFile()) {
+          names.add(name.startsWith("./") ? name.substring(2) : name);
+        }
+        tar.putArchiveEntry(entry); // as packed: name, mode, type (the launcher ignores owners)
+        if (entry.isFile()) {
+          in.transferTo(tar);
+        }
+        tar.closeArchiveEntry();
+      }
+    }
+    return names;
   }
 }

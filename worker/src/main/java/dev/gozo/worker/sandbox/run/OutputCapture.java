@@ -31,6 +31,10 @@ final class OutputCapture implements SandboxContainer.Capture {
   private final CompletableFuture<Void> outputLimitHit = new CompletableFuture<>();
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
   private final CompletableFuture<Void> cleaned = new CompletableFuture<>();
+  private final CompletableFuture<byte[]> packed = new CompletableFuture<>();
+  // The compiled working directory as the launcher packs it (base64 text), for judging.
+  private final java.io.ByteArrayOutputStream packedText = new java.io.ByteArrayOutputStream();
+  private boolean packTooLarge;
   private volatile int exitStatus = -1;
   private volatile long readyAtNanos;
   private volatile int compileStatus = -1;
@@ -87,6 +91,17 @@ final class OutputCapture implements SandboxContainer.Capture {
   CompletableFuture<Void> cleaned() {
     return cleaned;
   }
+
+  /**
+   * Completes with the tar archive of the compiled working directory after a "pack" (see
+   * launcher.sh), or null when it was larger than {@link #MAX_PACKED_BYTES} or not valid base64.
+   */
+  CompletableFuture<byte[]> packed() {
+    return packed;
+  }
+
+  /** The most base64 text a packed working directory may be (48 MiB of files). */
+  static final int MAX_PACKED_BYTES = 64 << 20;
 
   /** Completes when the run step wrote more than its output limit. */
   CompletableFuture<Void> outputLimitHit() {
@@ -166,6 +181,21 @@ final class OutputCapture implements SandboxContainer.Capture {
     }
     int runStart = -1;
     for (int i = 0; i < data.length && !stream.finished(); i++) {
+      if (stream.phase == Phase.PACKING && stream == stdout) {
+        // Base64 text never holds the marker's first byte: take whole runs of it at once.
+        int end = i;
+        while (end < data.length
+            && stream.matched == 0
+            && !stream.inEvent
+            && data[end] != markerPrefix[0]) {
+          end++;
+        }
+        if (end > i) {
+          appendPacked(data, i, end - i);
+          i = end - 1;
+          continue;
+        }
+      }
       if (stream.phase != Phase.RUNNING) {
         scan(stream, data[i]);
         continue;
@@ -278,8 +308,20 @@ final class OutputCapture implements SandboxContainer.Capture {
     emit(stream, new byte[] {value}, 0, 1);
   }
 
+  private void appendPacked(byte[] data, int offset, int length) {
+    if (packedText.size() + (long) length > MAX_PACKED_BYTES) {
+      packTooLarge = true;
+      return;
+    }
+    packedText.write(data, offset, length);
+  }
+
   private void emit(StreamState stream, byte[] data, int offset, int length) {
     if (stream.finished()) {
+      return;
+    }
+    if (stream.phase == Phase.PACKING && stream == stdout) {
+      appendPacked(data, offset, length);
       return;
     }
     if (stream.phase == Phase.RUNNING) {
@@ -317,6 +359,17 @@ final class OutputCapture implements SandboxContainer.Capture {
       appendRun(stream, text, 0, text.length);
       return;
     }
+    if (event.equals("packing") && stream.phase == Phase.COMPILED) {
+      stream.phase = Phase.PACKING;
+      return;
+    }
+    if (event.equals("packed") && stream.phase == Phase.PACKING) {
+      stream.phase = Phase.FINISHED;
+      if (stream == stdout) {
+        packed.complete(decodePacked());
+      }
+      return;
+    }
     if (event.equals("ready")) {
       stream.phase = Phase.RUNNING;
       // The program starts right after the launcher wrote this; the first stream to bring it
@@ -345,6 +398,19 @@ final class OutputCapture implements SandboxContainer.Capture {
     }
   }
 
+  private byte[] decodePacked() {
+    if (packTooLarge) {
+      return null;
+    }
+    try {
+      return java.util.Base64.getDecoder().decode(packedText.toByteArray());
+    } catch (IllegalArgumentException e) {
+      return null;
+    } finally {
+      packedText.reset();
+    }
+  }
+
   private static int parseStatus(String text) {
     try {
       return Integer.parseInt(text);
@@ -361,8 +427,10 @@ final class OutputCapture implements SandboxContainer.Capture {
   enum Phase {
     /** Before any marker: the launcher unpacks the job, the compiler runs. */
     SETUP,
-    /** Past "compiled:N"; waiting for the worker's "run". */
+    /** Past "compiled:N"; waiting for the worker's "run" (or "pack"). */
     COMPILED,
+    /** Past "packing": stdout carries the compiled working directory (judging), until "packed". */
+    PACKING,
     /** Past "ready": the program's output. */
     RUNNING,
     /** Past "exit:N": the program exited. */

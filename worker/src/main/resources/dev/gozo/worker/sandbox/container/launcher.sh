@@ -10,7 +10,9 @@
 #   <compile command or empty line>\n
 #   <run command>\n
 #   <tar archive of the files> <stdin bytes>
-#   then, only for compiled languages and after the worker adjusted limits: "run\n"
+#   then, only for compiled languages and after the worker adjusted limits: "run\n", or
+#   "pack\n" (judging): the launcher writes the compiled /work as a base64 tar between the
+#   markers "packing" and "packed" on stdout and exits
 #   then, only for interactive runs, frames for the program (see relay below and
 #   InteractiveInput.java): "d N\n<N bytes>" stdin, "e\n" end of input, "s NAME\n" a signal.
 # After the program: 0 = exit (the container ends). 2 = linger: kill every other process, empty
@@ -138,6 +140,14 @@ while :; do
     sh -c "$compile_cmd" < /dev/null
     marker "compiled:$?"
     IFS= read -r go || exit 0
+    if [ "$go" = pack ]; then
+      # Judging: hand the compiled working directory to the worker (base64, so no byte of it
+      # can look like a marker) and end; each test then runs it in a fresh sandbox.
+      marker packing
+      tar -c -f - -C /work . | base64 -w 0
+      marker packed
+      exit 0
+    fi
     [ "$go" = run ] || exit 0
   fi
   if [ "${interactive:-0}" = 1 ]; then
