@@ -1,16 +1,17 @@
 package dev.gozo.gateway.live;
 
 import dev.gozo.gateway.results.ExecutionView;
+import dev.gozo.gateway.results.TestView;
 
 /**
  * One event of a job's live stream, as SSE and the WebSocket send it: queued, started, a stage, a
- * chunk of output, the result. {@link #id()} orders them.
+ * chunk of output, a finished test, the result. {@link #id()} orders them.
  */
 public sealed interface LiveEvent {
 
   EventId id();
 
-  /** The event's name on the wire: queued, started, stage, stdout, stderr, result. */
+  /** The event's name on the wire: queued, started, stage, stdout, stderr, test, result. */
   String type();
 
   /** The job was accepted. */
@@ -55,6 +56,14 @@ public sealed interface LiveEvent {
     @Override
     public String type() {
       return stream;
+    }
+  }
+
+  /** A judged job's test finished: exactly its element of the result's {@code tests}. */
+  record Test(EventId id, TestView view) implements LiveEvent {
+    @Override
+    public String type() {
+      return "test";
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The JSON of live events: the {@code data} of an SSE event, and a WebSocket message (the same
- * fields plus {@code "type"}). A result is exactly the body of {@code GET /v1/executions/{id}}.
+ * fields plus {@code "type"}). A result is exactly the body of {@code GET /v1/executions/{id}}, a
+ * test exactly its element of that body's {@code tests}.
  */
 @Singleton
 public final class LiveJson {
@@ -22,22 +23,14 @@ public final class LiveJson {
 
   /** The SSE data of {@code event}. */
   public String data(LiveEvent event) {
-    if (event instanceof LiveEvent.Result result) {
-      return write(result.view());
-    }
-    return write(fields(event));
+    return write(view(event));
   }
 
   /** The WebSocket message of {@code event}: {"type": ..., fields}. */
   public String message(LiveEvent event) {
-    if (event instanceof LiveEvent.Result result) {
-      String view = write(result.view());
-      return "{\"type\":\"result\"," + view.substring(1);
-    }
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("type", event.type());
-    message.putAll(fields(event));
-    return write(message);
+    String data = write(view(event));
+    String type = "{\"type\":" + write(event.type());
+    return data.equals("{}") ? type + "}" : type + "," + data.substring(1);
   }
 
   /** Any other message, such as {"type": "error", "message": ...}. */
@@ -47,6 +40,17 @@ public final class LiveJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Results and tests are their API views; the small events are their fields. */
+  private static Object view(LiveEvent event) {
+    if (event instanceof LiveEvent.Result result) {
+      return result.view();
+    }
+    if (event instanceof LiveEvent.Test test) {
+      return test.view();
+    }
+    return fields(event);
   }
 
   private static Map<String, Object> fields(LiveEvent event) {

@@ -4,6 +4,7 @@ import dev.gozo.gateway.jobs.JobPhase;
 import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.gateway.results.ExecutionView;
 import dev.gozo.gateway.results.OutputText;
+import dev.gozo.gateway.results.TestView;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobOutput;
 import java.util.ArrayList;
@@ -175,6 +176,8 @@ public final class StreamSequencer {
         return text.base64() == null
             ? new LiveEvent.Output(id, stream, text.text(), false)
             : new LiveEvent.Output(id, stream, text.base64(), true);
+      case TEST:
+        return new LiveEvent.Test(id, TestView.of(record.getTest()));
       default:
         return null;
     }

@@ -1,23 +1,27 @@
 package dev.gozo.gateway.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.protocol.v1.JobCompleted;
 import dev.gozo.protocol.v1.JobStatus;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The JSON of one execution, the same shape in every phase: QUEUED and RUNNING have null steps and
  * finish time. Field names are the HTTP API v1 contract; add fields, never rename them.
  *
  * @param status QUEUED, RUNNING or a final JobStatus name (SUCCEEDED, RUNTIME_ERROR, ...,
- *     CANCELLED)
+ *     CANCELLED, WRONG_ANSWER)
  * @param compile the compile step, null for interpreted languages and unfinished jobs
  * @param run the run step, null when it never ran (compile error, rejected) or is unfinished
  * @param createdAt ISO-8601 UTC, when the gateway accepted the job
  * @param startedAt ISO-8601 UTC, when a worker took it; null before that
  * @param finishedAt ISO-8601 UTC, when the result was produced; null before that
  * @param workerId the worker that ran it, null before one took it
+ * @param tests judged jobs only: one result per test, in the request's order (absent otherwise)
+ * @param summary judged jobs only: how many tests passed, failed and were skipped
  */
 @Serdeable
 public record ExecutionView(
@@ -31,7 +35,9 @@ public record ExecutionView(
     String createdAt,
     String startedAt,
     String finishedAt,
-    String workerId) {
+    String workerId,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<TestView> tests,
+    @JsonInclude(JsonInclude.Include.NON_NULL) SummaryView summary) {
 
   public static ExecutionView of(JobState state) {
     JobCompleted result = state.result();
@@ -47,7 +53,9 @@ public record ExecutionView(
           iso(state.submittedAtMs()),
           iso(state.startedAtMs()),
           null,
-          blankToNull(state.workerId()));
+          blankToNull(state.workerId()),
+          null,
+          null);
     }
     return new ExecutionView(
         state.jobId(),
@@ -60,7 +68,15 @@ public record ExecutionView(
         iso(state.submittedAtMs()),
         iso(state.startedAtMs()),
         iso(result.getFinishedAtMs()),
-        blankToNull(state.workerId()));
+        blankToNull(state.workerId()),
+        tests(result),
+        result.getTestsCount() == 0 ? null : SummaryView.of(result.getSummary()));
+  }
+
+  private static List<TestView> tests(JobCompleted result) {
+    return result.getTestsCount() == 0
+        ? null
+        : result.getTestsList().stream().map(TestView::of).toList();
   }
 
   /** A worker that sends no verdict has failed us, not the program: report it as ours. */

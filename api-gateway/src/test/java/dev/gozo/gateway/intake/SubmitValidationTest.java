@@ -116,7 +116,35 @@ class SubmitValidationTest {
         bad(
             "unknown limit",
             "{'language': 'python', 'files': [" + MAIN + "], 'limits': {'memory': 64}}",
-            "limits.memory"));
+            "limits.memory"),
+        bad("257 tests", judged("'tests': [" + "{'stdin': ''},".repeat(256) + "{}]"), "tests"),
+        bad(
+            "unknown checker type",
+            judged(TEST + ", 'checker': {'type': 'regex'}"),
+            "checker.type"),
+        bad(
+            "checker program in an unknown language",
+            judged(
+                TEST
+                    + ", 'checker': {'type': 'program', 'language': 'klingon', 'files': ["
+                    + MAIN
+                    + "]}"),
+            "checker.language"),
+        bad(
+            "negative epsilon",
+            judged(TEST + ", 'checker': {'type': 'float', 'epsilon': -0.5}"),
+            "checker.epsilon"),
+        bad(
+            "test memory below the minimum",
+            judged("'tests': [{'limits': {'memoryMb': 1}}]"),
+            "tests[0].limits.memoryMb"));
+  }
+
+  private static final String TEST = "'tests': [{'stdin': '2 3', 'expectedOutput': '5'}]";
+
+  /** A valid job with judging fields added. */
+  private static String judged(String fields) {
+    return "{'language': 'python', 'files': [" + MAIN + "], " + fields + "}";
   }
 
   private static final String MAIN = "{'name': 'main.py', 'content': 'print(1)'}";
