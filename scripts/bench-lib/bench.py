@@ -745,6 +745,26 @@ def report(out_dir, parts):
                      f"{subs.get('received_result')} of {subs.get('subscribers')} got the result, "
                      f"{subs.get('jobs')} running jobs"))
 
+    judge = data.get("judge") or {}
+    if judge:
+        cpp = judge.get("cpp") or {}
+        one, many = cpp.get("one_request") or {}, cpp.get("separate_requests") or {}
+        speedup = cpp.get("speedup")
+        rows.append((f"judge: C++, {one.get('tests')} tests in 1 request",
+                     f"{fmt(one.get('seconds'), 's', 1)}, {many.get('jobs')} requests {fmt(many.get('seconds'), 's', 1)}",
+                     f"{speedup}x faster" if speedup else "", ">=3x, 1 compile",
+                     verdict("judge cpp", None if speedup is None
+                             else speedup >= 3 and one.get("compile_steps") == 1,
+                             ">= 3x faster than separate requests, compiled once"),
+                     f"{one.get('status')}, {one.get('passed')} passed; compile steps "
+                     f"{one.get('compile_steps')} vs {many.get('compile_steps')}, "
+                     f"{many.get('correct')} of {many.get('jobs')} separate correct"))
+        py = judge.get("python") or {}
+        rows.append((f"judge: Python, {py.get('tests')} tests in 1 request",
+                     f"{py.get('tests_per_second')} tests/s", f"per test {fmt(py.get('per_test_ms'))}, "
+                     f"bare run {fmt(py.get('bare_run_ms'))}", "", "",
+                     f"overhead per test {fmt(py.get('per_test_overhead_ms'))}, {py.get('status')}"))
+
     headers = ("figure", "value", "vs baselines", "target", "result", "notes")
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(6)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
