@@ -33,12 +33,19 @@ final class CheckerProgram {
   private static final int MAX_MESSAGE_CHARS = 1024;
 
   private final Sandbox sandbox;
+  private final Sandbox.Series runs;
   private final SandboxJob checker;
   private final LiveSession session;
   private Preparation prepared;
 
-  CheckerProgram(Sandbox sandbox, RuntimeCatalogue catalogue, ExecuteJob job, LiveSession session) {
+  CheckerProgram(
+      Sandbox sandbox,
+      Sandbox.Series runs,
+      RuntimeCatalogue catalogue,
+      ExecuteJob job,
+      LiveSession session) {
     this.sandbox = sandbox;
+    this.runs = runs;
     this.session = session;
     Checker spec = job.getChecker();
     // The validator made sure the language resolves before the job got here.
@@ -76,7 +83,7 @@ final class CheckerProgram {
     files.put("expected", expected);
     files.put("output", output);
     Outcome outcome =
-        sandbox.run(
+        runs.run(
             checker.withWork(
                 ((Preparation.Compiled) prepared).work(),
                 files,

@@ -21,10 +21,11 @@ import java.util.Optional;
 
 /**
  * Runs a judged job: compiles the program once ({@link Sandbox#prepare}), then runs it once per
- * test, each run in a sandbox of its own (a fresh container, or for a tenant in recycling mode one
- * the launcher scrubbed: no file, /tmp entry or process of one test is left for the next), and
- * judges each run's output with the job's checker. Each finished test is told to the job's live
- * session at once. The job's verdict follows {@link Verdicts#ofJob}.
+ * test, each run in a fresh sandbox state ({@link Sandbox#series()}: a new container, or the job's
+ * previous one after its launcher killed every process and emptied /work, /tmp and /dev/shm, so no
+ * file or process of one test is left for the next), and judges each run's output with the job's
+ * checker. Each finished test is told to the job's live session at once. The job's verdict follows
+ * {@link Verdicts#ofJob}.
  */
 public final class Judge {
 
@@ -57,10 +58,21 @@ public final class Judge {
     }
     Preparation.Compiled compiled = (Preparation.Compiled) prepared;
     live.stageStarted(LiveSession.Stage.RUN);
+    try (Sandbox.Series runs = sandbox.series()) {
+      return judgeTests(job, program, compiled, live, runs);
+    }
+  }
+
+  private Outcome judgeTests(
+      ExecuteJob job,
+      SandboxJob program,
+      Preparation.Compiled compiled,
+      LiveSession live,
+      Sandbox.Series runs) {
     TestRunSession quiet = new TestRunSession(live);
     CheckerProgram checker =
         job.getChecker().getType() == CheckerType.PROGRAM
-            ? new CheckerProgram(sandbox, catalogue, job, quiet)
+            ? new CheckerProgram(sandbox, runs, catalogue, job, quiet)
             : null;
     List<TestResult> results = new ArrayList<>();
     boolean stop = false;
@@ -70,7 +82,7 @@ public final class Judge {
         results.add(skippedTest(test, i));
         continue;
       }
-      Outcome run = sandbox.run(testRun(job, program, compiled, test), quiet);
+      Outcome run = runs.run(testRun(job, program, compiled, test), quiet);
       if (run instanceof Outcome.Unavailable) {
         return run;
       }

@@ -18,6 +18,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,11 +148,25 @@ public final class DockerSandbox implements Sandbox {
 
   @Override
   public Outcome run(SandboxJob job, LiveSession live) {
+    return run(job, live, null);
+  }
+
+  @Override
+  public Sandbox.Series series() {
+    return new ContainerSeries();
+  }
+
+  /**
+   * Runs a job; in a {@code series}, in the series' scrubbed container of the runtime when it has
+   * one, and the container is kept for the series' next run once its launcher reports it clean.
+   */
+  private Outcome run(SandboxJob job, LiveSession live, ContainerSeries series) {
     if (closed) {
       return new Outcome.Unavailable("the worker is shutting down");
     }
-    boolean recycle = recycling.allows(job.tenant());
-    SandboxContainer container = recycle ? reusableContainer(job) : null;
+    boolean recycle = series != null || recycling.allows(job.tenant());
+    SandboxContainer container =
+        series != null ? series.take(job) : recycle ? reusableContainer(job) : null;
     boolean fromPool = container == null;
     if (fromPool) {
       Taken taken = takeFromPool(job);
@@ -197,8 +212,12 @@ public final class DockerSandbox implements Sandbox {
           && !closed
           && outcome != null
           && RecyclePolicy.mayReuseAfter(outcome)) {
-        // The result does not wait for the scrub; the container is shelved once it is clean.
-        shelf.putWhenScrubbed(job.tenant(), container, run.cleaned());
+        if (series != null) {
+          series.keepWhenScrubbed(container, run.cleaned());
+        } else {
+          // The result does not wait for the scrub; the container is shelved once it is clean.
+          shelf.putWhenScrubbed(job.tenant(), container, run.cleaned());
+        }
       } else {
         pool.discardSoon(container);
       }
@@ -241,6 +260,53 @@ public final class DockerSandbox implements Sandbox {
       container.jobEnded();
       pool.jobEnded(container);
       pool.discardSoon(container);
+    }
+  }
+
+  /**
+   * The containers one job's runs share (see {@link Sandbox#series()}), one per runtime, each kept
+   * only after its launcher reported it clean: every process killed, every writable place empty.
+   * Used by one thread, the job's.
+   */
+  private final class ContainerSeries implements Sandbox.Series {
+
+    // A scrub is a kill of the leftovers and an rm of a few files: milliseconds, unless a run
+    // left much behind; a container that takes longer is not worth waiting for.
+    private static final Duration SCRUB_WAIT = Duration.ofSeconds(2);
+
+    private final java.util.Map<String, SandboxContainer> kept = new java.util.HashMap<>();
+
+    @Override
+    public Outcome run(SandboxJob job, LiveSession live) {
+      return DockerSandbox.this.run(job, live, this);
+    }
+
+    SandboxContainer take(SandboxJob job) {
+      SandboxContainer container = kept.remove(WarmPool.key(job.runtime()));
+      return container != null && container.alive() ? container : null;
+    }
+
+    void keepWhenScrubbed(SandboxContainer container, CompletableFuture<Void> scrubbed) {
+      boolean clean;
+      try {
+        scrubbed.get(SCRUB_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        clean = container.alive();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        clean = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        clean = false;
+      }
+      SandboxContainer previous = clean ? kept.put(container.poolKey(), container) : container;
+      if (previous != null) {
+        pool.discardSoon(previous);
+      }
+    }
+
+    @Override
+    public void close() {
+      kept.values().forEach(pool::discardSoon);
+      kept.clear();
     }
   }
 

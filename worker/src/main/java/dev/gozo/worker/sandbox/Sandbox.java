@@ -21,6 +21,33 @@ public interface Sandbox extends AutoCloseable {
    */
   Preparation prepare(SandboxJob job, LiveSession live);
 
+  /**
+   * Runs of one job, one after another (a judged job's tests), each in a fresh sandbox state: a new
+   * container, or one this series used before whose launcher has since killed every process and
+   * emptied every writable place (/work, /tmp, /dev/shm, IPC). Close it when the job is done.
+   */
+  default Series series() {
+    return new Series() {
+      @Override
+      public Outcome run(SandboxJob job, LiveSession live) {
+        return Sandbox.this.run(job, live);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** See {@link #series()}. */
+  interface Series extends AutoCloseable {
+
+    Outcome run(SandboxJob job, LiveSession live);
+
+    /** Removes the containers the series kept between its runs. */
+    @Override
+    void close();
+  }
+
   /** Stops new runs, removes every container this sandbox owns. Safe to call twice. */
   @Override
   void close();
