@@ -57,21 +57,16 @@ public final class WarmPool implements AutoCloseable {
   private record Template(Runtime runtime, ContainerLimits limits) {}
 
   private final ContainerFactory factory;
-  private final int warmPerRuntime;
-  private final int maxBusy;
   private final Duration idleTtl;
-  private final Map<String, Integer> reserves = new ConcurrentHashMap<>();
+  private final ReserveSizing sizing;
+  private final QuietTime quietTime = new QuietTime(QUIET, System::nanoTime);
   private final Map<String, Template> templates = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastTakeNanos = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentLinkedDeque<SandboxContainer>> idle =
       new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> starting = new ConcurrentHashMap<>();
   private final SpentContainers<SandboxContainer> spent =
       new SpentContainers<>(MAX_SPENT, MAX_SPENT_WAIT);
-  private final AtomicInteger jobsRunning = new AtomicInteger();
   private final AtomicBoolean choreRunning = new AtomicBoolean();
-  private volatile long lastActivityNanos = System.nanoTime();
   private final ScheduledExecutorService janitor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sandbox-pool-janitor"));
   private final ExecutorService background =
@@ -87,9 +82,8 @@ public final class WarmPool implements AutoCloseable {
    */
   public WarmPool(ContainerFactory factory, int warmPerRuntime, int maxBusy, Duration idleTtl) {
     this.factory = factory;
-    this.warmPerRuntime = warmPerRuntime;
-    this.maxBusy = maxBusy;
     this.idleTtl = idleTtl;
+    this.sizing = new ReserveSizing(warmPerRuntime, maxBusy, idleTtl, System::nanoTime);
     long period = Math.max(1, idleTtl.toSeconds() / 2);
     janitor.scheduleWithFixedDelay(this::trimIdle, period, period, TimeUnit.SECONDS);
     janitor.scheduleWithFixedDelay(
@@ -101,11 +95,8 @@ public final class WarmPool implements AutoCloseable {
     String key = key(runtime);
     templates.putIfAbsent(key, new Template(runtime, limits));
     ConcurrentLinkedDeque<SandboxContainer> queue = queue(key);
-    lastTakeNanos.put(key, System.nanoTime());
-    lastActivityNanos = System.nanoTime();
-    AtomicInteger busy = running.computeIfAbsent(key, k -> new AtomicInteger());
-    busy.incrementAndGet();
-    jobsRunning.incrementAndGet();
+    sizing.taken(key);
+    quietTime.jobStarted();
     try {
       SandboxContainer container;
       while ((container = queue.pollFirst()) != null) {
@@ -122,8 +113,8 @@ public final class WarmPool implements AutoCloseable {
       }
       return container;
     } catch (RuntimeException e) {
-      busy.decrementAndGet();
-      jobsRunning.decrementAndGet();
+      sizing.ended(key);
+      quietTime.jobEnded();
       throw e;
     }
   }
@@ -140,12 +131,8 @@ public final class WarmPool implements AutoCloseable {
    * mode.
    */
   public void jobEnded(SandboxContainer container) {
-    AtomicInteger busy = running.get(container.poolKey());
-    if (busy != null) {
-      busy.decrementAndGet();
-    }
-    jobsRunning.decrementAndGet();
-    lastActivityNanos = System.nanoTime();
+    sizing.ended(container.poolKey());
+    quietTime.jobEnded();
   }
 
   /**
@@ -153,13 +140,11 @@ public final class WarmPool implements AutoCloseable {
    * its engine work waits for quiet all the same. Pair with {@link #otherJobEnded}.
    */
   public void otherJobStarted() {
-    jobsRunning.incrementAndGet();
-    lastActivityNanos = System.nanoTime();
+    quietTime.jobStarted();
   }
 
   public void otherJobEnded() {
-    jobsRunning.decrementAndGet();
-    lastActivityNanos = System.nanoTime();
+    quietTime.jobEnded();
   }
 
   /**
@@ -169,28 +154,9 @@ public final class WarmPool implements AutoCloseable {
   public void keepWarm(Runtime runtime, ContainerLimits limits, int reserve) {
     String key = key(runtime);
     templates.put(key, new Template(runtime, limits));
-    reserves.put(key, reserve);
+    sizing.keepWarm(key, reserve);
     // The rest of the reserve follows in quiet time, one container at a time.
-    refill(key, lowWater(key));
-  }
-
-  private int target(String key) {
-    Long lastTake = lastTakeNanos.get(key);
-    boolean wanted =
-        reserves.containsKey(key)
-            || lastTake != null && System.nanoTime() - lastTake < idleTtl.toNanos();
-    int base = reserves.getOrDefault(key, warmPerRuntime);
-    if (!wanted || base <= 0) {
-      return 0;
-    }
-    AtomicInteger busy = running.get(key);
-    int jobs = busy == null ? 0 : Math.max(0, busy.get());
-    return base + Math.min(jobs, Math.max(0, maxBusy - base));
-  }
-
-  /** Below this many warm containers a take starts a replacement without waiting for quiet. */
-  private int lowWater(String key) {
-    return Math.max(1, (target(key) + 3) / 4);
+    refill(key, sizing.lowWater(key));
   }
 
   /**
@@ -198,7 +164,7 @@ public final class WarmPool implements AutoCloseable {
    * most {@link #MAX_URGENT_STARTS} compete with the jobs for the engine at once.
    */
   private void refillIfLow(String key, int left) {
-    if (left >= lowWater(key)) {
+    if (left >= sizing.lowWater(key)) {
       return; // topped up in quiet time
     }
     if (left == 0) {
@@ -217,7 +183,7 @@ public final class WarmPool implements AutoCloseable {
     Template template = templates.get(key);
     if (closed
         || template == null
-        || target(key) == 0
+        || sizing.target(key) == 0
         || inFlight(key).get() >= MAX_URGENT_STARTS) {
       return;
     }
@@ -265,7 +231,7 @@ public final class WarmPool implements AutoCloseable {
       return;
     }
     AtomicInteger inFlight = inFlight(key);
-    int wanted = Math.min(upTo, target(key));
+    int wanted = Math.min(upTo, sizing.target(key));
     while (queue(key).size() + inFlight.get() < wanted) {
       startInBackground(key, template, () -> {});
     }
@@ -315,12 +281,12 @@ public final class WarmPool implements AutoCloseable {
       for (SandboxContainer overdue : spent.overdue(System.nanoTime())) {
         discard(overdue);
       }
-      if (closed || choreRunning.get() || !quiet()) {
+      if (closed || choreRunning.get() || !quietTime.quiet()) {
         return;
       }
       for (Map.Entry<String, Template> entry : templates.entrySet()) {
         String key = entry.getKey();
-        if (queue(key).size() + inFlight(key).get() < target(key)) {
+        if (queue(key).size() + inFlight(key).get() < sizing.target(key)) {
           choreRunning.set(true);
           startInBackground(key, entry.getValue(), () -> choreRunning.set(false));
           return;
@@ -338,15 +304,11 @@ public final class WarmPool implements AutoCloseable {
     }
   }
 
-  private boolean quiet() {
-    return jobsRunning.get() <= 0 && System.nanoTime() - lastActivityNanos >= QUIET.toNanos();
-  }
-
   /** Removes containers that waited longer than idleTtl while the pool is above its target. */
   private void trimIdle() {
     for (Map.Entry<String, ConcurrentLinkedDeque<SandboxContainer>> entry : idle.entrySet()) {
       ConcurrentLinkedDeque<SandboxContainer> queue = entry.getValue();
-      int target = target(entry.getKey());
+      int target = sizing.target(entry.getKey());
       while (queue.size() > target) {
         SandboxContainer oldest = queue.peekFirst();
         if (oldest == null || oldest.ageNanos() < idleTtl.toNanos() || !queue.remove(oldest)) {
