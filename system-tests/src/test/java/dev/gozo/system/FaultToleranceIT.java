@@ -11,18 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Faults injected into real processes: workers killed with SIGKILL or stopped with SIGTERM, a
  * poison job, the Docker engine failing under a worker, the broker restarting under load. Each test
- * counts results: N submitted, N final, nothing lost, no container left behind.
+ * counts results: N submitted, N final, nothing lost, no container left behind. The tests run in
+ * any order: each starts the workers it needs, and whatever it leaves running (a test that failed
+ * half-way) is stopped after it, the broker restarted if it was stopped; a job a test leaves
+ * unfinished can only delay, never fail, the next test's own jobs, which it counts by id.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
 
   private static final Set<String> FINAL =
@@ -45,6 +45,12 @@ class FaultToleranceIT {
     system.startBroker();
     system.createTopics();
     gateway = system.startGateway("a");
+  }
+
+  @AfterEach
+  void leaveNothingRunningForTheNextTest() {
+    system.stopWorkers();
+    system.ensureBrokerRunning();
   }
 
   @AfterAll
@@ -79,7 +85,6 @@ class FaultToleranceIT {
   }
 
   @Test
-  @Order(1)
   void shouldRunTheJobsOfAKilledWorkerOnAnotherWorkerAndCleanItsOrphansOnRestart() {
     // given: two workers, more slow jobs than slots
     ManagedProcess doomed = system.startWorker("doomed", Map.of());
@@ -115,7 +120,6 @@ class FaultToleranceIT {
   }
 
   @Test
-  @Order(2)
   void shouldFinishRunningJobsOnSigtermThenExitZeroWithoutContainers() {
     // given
     ManagedProcess worker = system.startWorker("graceful", Map.of());
@@ -133,7 +137,6 @@ class FaultToleranceIT {
   }
 
   @Test
-  @Order(3)
   void shouldHandBackJobsWhileDockerIsDownAndRunThemWhenItReturns() throws Exception {
     // given: a worker whose Docker engine is behind a proxy the test controls
     try (UnixSocketProxy proxy =
@@ -168,7 +171,6 @@ class FaultToleranceIT {
   }
 
   @Test
-  @Order(4)
   void shouldGiveUpOnAJobThatKillsItsWorkerEveryTimeWithoutBlockingOthers() {
     // given: a job that "kills its worker" (we kill the worker whenever it runs that job)
     ManagedProcess worker = system.startWorker("poisoned", Map.of("GOZO_WORKER_CONCURRENCY", "1"));
@@ -190,7 +192,6 @@ class FaultToleranceIT {
   }
 
   @Test
-  @Order(5)
   void shouldAnswer503WhileTheBrokerIsDownAndCompleteEveryAcceptedJobAfterItsRestart() {
     // given
     ManagedProcess worker = system.startWorker("broker-restart", Map.of());

@@ -90,6 +90,25 @@ final class SystemUnderTest implements AutoCloseable {
     broker.terminate(Duration.ofSeconds(30));
   }
 
+  /** Starts the broker again when a test stopped it (and did not get to restart it). */
+  void ensureBrokerRunning() {
+    if (broker == null || !broker.alive()) {
+      startBroker();
+    }
+  }
+
+  /**
+   * Stops every worker started so far that still runs (gracefully, then by force), so that no
+   * worker of one test takes the jobs of the next.
+   */
+  void stopWorkers() {
+    for (ManagedProcess process : List.copyOf(processes)) {
+      if (process.name().startsWith("worker-") && process.alive()) {
+        process.close();
+      }
+    }
+  }
+
   /** The production topics, as {@link Topics#DEFAULT} defines them (the one definition). */
   void createTopics() {
     try (TopicAdmin admin = new TopicAdmin(bootstrap())) {
@@ -113,7 +132,7 @@ final class SystemUnderTest implements AutoCloseable {
     env.putAll(extraEnv);
     ManagedProcess worker =
         ManagedProcess.start(
-            "worker-" + id,
+            "worker-" + id, // stopWorkers() knows workers by this prefix
             List.of(
                 "java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar("worker/target/worker.jar")),
             env,

@@ -27,7 +27,8 @@ class TopicsTest {
     assertThat(topics.shareGroup()).isEqualTo("gozo-workers");
     assertThat(topics.specs())
         .containsExactly(
-            new Topics.TopicSpec("gozo.jobs", 6, Map.of()),
+            // one jobs partition: every worker slot takes any queued job (ADR 0006)
+            new Topics.TopicSpec("gozo.jobs", 1, Map.of()),
             new Topics.TopicSpec("gozo.events", 6, Map.of("retention.ms", "86400000")),
             new Topics.TopicSpec(
                 "gozo.results",
