@@ -17,14 +17,25 @@ import java.util.Locale;
  * <p>The interactive WebSocket ({@value #INTERACTIVE_PATH}) also takes the key as {@code
  * ?access_token=<key>}: browsers cannot set headers on a WebSocket. Only there: elsewhere a key in
  * the URL would end up in logs and histories for no reason.
+ *
+ * <p>Judge0's submissions ({@code /judge0/submissions}) take the key as Judge0 clients send it,
+ * {@code X-Auth-Token: <key>}, or as a Bearer token.
  */
-@ServerFilter({"/v1/executions", "/v1/executions/**"})
+@ServerFilter({
+  "/v1/executions",
+  "/v1/executions/**",
+  "/judge0/submissions",
+  "/judge0/submissions/**"
+})
 public final class ApiKeyFilter {
 
   /** Request attribute holding the authenticated tenant. */
   public static final String TENANT_ATTRIBUTE = "gozo.tenant";
 
   private static final String BEARER = "bearer ";
+
+  /** Judge0 CE's clients send the key as {@code X-Auth-Token: <key>}; accepted under /judge0/. */
+  static final String JUDGE0_TOKEN_HEADER = "X-Auth-Token";
 
   /** The one path that also accepts {@code ?access_token=}. */
   public static final String INTERACTIVE_PATH = "/v1/executions/interactive";
@@ -40,6 +51,15 @@ public final class ApiKeyFilter {
   @Nullable
   public HttpResponse<?> authenticate(HttpRequest<?> request) {
     String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+    String judge0Token = request.getHeaders().get(JUDGE0_TOKEN_HEADER);
+    if (request.getPath().startsWith("/judge0/")) {
+      if (judge0Token == null && header == null) {
+        return Problems.unauthorized("send the API key as 'X-Auth-Token: <key>'");
+      }
+      if (judge0Token != null) {
+        return accept(request, judge0Token.trim());
+      }
+    }
     if (header == null && INTERACTIVE_PATH.equals(request.getPath())) {
       String token = request.getParameters().get("access_token");
       if (token != null) {
