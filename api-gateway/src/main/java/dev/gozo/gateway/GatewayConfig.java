@@ -1,5 +1,6 @@
 package dev.gozo.gateway;
 
+import dev.gozo.jobspec.TenantNames;
 import dev.gozo.topics.Topics;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -53,6 +54,10 @@ import io.micronaut.core.bind.annotation.Bindable;
  *     the gateway stops reading results until some are done
  * @param callbackMaxRegistrations undelivered webhook registrations kept in memory; past it the
  *     oldest is dropped (logged) and its job's result is not delivered
+ * @param pistonAnonymousTenant the tenant that unauthenticated Piston API v2 requests ({@code
+ *     /api/v2/execute}, {@code /api/v2/connect}) run as, with that tenant's queue bound; empty (the
+ *     default) requires an API key there too. Piston has no keys, and some of its clients (the npm
+ *     {@code piston-client}) cannot send one.
  */
 @ConfigurationProperties("gozo")
 public record GatewayConfig(
@@ -86,7 +91,8 @@ public record GatewayConfig(
     @Bindable(defaultValue = "1000") long callbackBackoffMs,
     @Bindable(defaultValue = "5000") long callbackTimeoutMs,
     @Bindable(defaultValue = "1000") int callbackMaxPending,
-    @Bindable(defaultValue = "20000") int callbackMaxRegistrations) {
+    @Bindable(defaultValue = "20000") int callbackMaxRegistrations,
+    @Bindable(defaultValue = "") String pistonAnonymousTenant) {
 
   public GatewayConfig {
     apiKeys = apiKeys == null ? "" : apiKeys.trim();
@@ -131,6 +137,10 @@ public record GatewayConfig(
     require(callbackTimeoutMs >= 100, "GOZO_CALLBACK_TIMEOUT_MS must be at least 100");
     require(callbackMaxPending > 0, "GOZO_CALLBACK_MAX_PENDING must be positive");
     require(callbackMaxRegistrations > 0, "GOZO_CALLBACK_MAX_REGISTRATIONS must be positive");
+    pistonAnonymousTenant = pistonAnonymousTenant == null ? "" : pistonAnonymousTenant.trim();
+    require(
+        pistonAnonymousTenant.isEmpty() || TenantNames.isValid(pistonAnonymousTenant),
+        "GOZO_PISTON_ANONYMOUS_TENANT must be empty (off) or a tenant name: " + TenantNames.RULE);
   }
 
   private static boolean isTopic(String name) {
