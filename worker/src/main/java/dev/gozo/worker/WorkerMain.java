@@ -13,6 +13,8 @@ import dev.gozo.worker.intake.JobTopicScan;
 import dev.gozo.worker.intake.ShareGroupIntake;
 import dev.gozo.worker.intake.ShareGroupSetup;
 import dev.gozo.worker.live.KafkaLiveJobs;
+import dev.gozo.worker.metrics.MeteredResultSink;
+import dev.gozo.worker.metrics.WorkerMetrics;
 import dev.gozo.worker.results.ResultLookup;
 import dev.gozo.worker.results.ResultPublisher;
 import dev.gozo.worker.sandbox.DockerSandbox;
@@ -182,12 +184,13 @@ public final class WorkerMain {
               config.inputLookback(),
               config.interactiveIdle(),
               Duration.ofSeconds(30));
+      WorkerMetrics metrics = new WorkerMetrics(config.workerId());
       JobProcessor processor =
           new JobProcessor(
               catalogue,
               new JobValidator(catalogue, JobBounds.defaults()),
               sandbox,
-              publisher,
+              new MeteredResultSink(publisher, metrics),
               lookup,
               earlierRecords,
               config.workerId(),
@@ -208,9 +211,26 @@ public final class WorkerMain {
               intake::aliveSlots,
               config.concurrency(),
               intake::restarts);
+      metrics.gauge(
+          "gozo_worker_slots_alive", "Job slots polling or running a job", intake::aliveSlots);
+      metrics.gauge("gozo_worker_slots", "Job slots configured", config::concurrency);
+      metrics.gauge(
+          "gozo_pool_warm_containers",
+          "Warm sandbox containers ready, all runtimes",
+          sandbox::warmContainers);
+      metrics.gauge(
+          "gozo_pool_spent_containers",
+          "Used sandbox containers waiting for removal",
+          sandbox::spentContainers);
+      metrics.gauge(
+          "gozo_docker_circuit_open",
+          "1 while the Docker engine's circuit breaker is open",
+          () -> sandbox.engineCircuitOpen() ? 1 : 0);
+      metrics.gauge(
+          "gozo_worker_slot_restarts", "Job slots restarted after failing", intake::restarts);
       HealthServer healthServer;
       try {
-        healthServer = HealthServer.start(config.healthPort(), health);
+        healthServer = HealthServer.start(config.healthPort(), health, metrics::scrape);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "could not serve /health on GOZO_HEALTH_PORT=" + config.healthPort(), e);

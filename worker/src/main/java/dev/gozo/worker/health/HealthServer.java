@@ -30,8 +30,21 @@ public final class HealthServer implements AutoCloseable {
 
   /** Listens on {@code port} (0: any free port) on all interfaces. */
   public static HealthServer start(int port, WorkerHealth health) throws IOException {
+    return start(port, health, null);
+  }
+
+  /**
+   * As {@link #start(int, WorkerHealth)}, and serves {@code GET /metrics} (Prometheus text format)
+   * from {@code metrics} when it is not null.
+   */
+  public static HealthServer start(
+      int port, WorkerHealth health, java.util.function.Supplier<String> metrics)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
     server.createContext("/health", exchange -> answer(exchange, health));
+    if (metrics != null) {
+      server.createContext("/metrics", exchange -> scrape(exchange, metrics));
+    }
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -66,6 +79,23 @@ public final class HealthServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
+      }
+    }
+  }
+
+  private static void scrape(HttpExchange exchange, java.util.function.Supplier<String> metrics)
+      throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "GET");
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
       }
     }
   }

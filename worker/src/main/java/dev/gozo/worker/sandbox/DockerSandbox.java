@@ -128,6 +128,22 @@ public final class DockerSandbox implements Sandbox {
     }
   }
 
+  /** Warm containers ready now, over all runtimes. */
+  public int warmContainers() {
+    return pool.warmCount();
+  }
+
+  /** Used containers waiting to be removed in quiet time. */
+  public int spentContainers() {
+    return pool.spentCount();
+  }
+
+  /** Whether the engine's circuit breaker is open (jobs are handed back, not run). */
+  public boolean engineCircuitOpen() {
+    return engine.getState() == CircuitBreaker.State.OPEN
+        || engine.getState() == CircuitBreaker.State.FORCED_OPEN;
+  }
+
   /**
    * Whether the engine answers a ping within {@code timeout}, for the health endpoint; unlike
    * {@link #available()} it asks the engine even while the circuit is closed.

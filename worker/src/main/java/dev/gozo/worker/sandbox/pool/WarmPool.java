@@ -119,6 +119,16 @@ public final class WarmPool implements AutoCloseable {
     }
   }
 
+  /** Warm containers ready now, over all runtimes (a gauge for /metrics). */
+  public int warmCount() {
+    return idle.values().stream().mapToInt(java.util.Collection::size).sum();
+  }
+
+  /** Used containers waiting for quiet time to be removed (a gauge for /metrics). */
+  public int spentCount() {
+    return spent.size();
+  }
+
   /** Whether a warm container of the runtime is ready right now (another take may still win it). */
   public boolean hasWarm(Runtime runtime) {
     ConcurrentLinkedDeque<SandboxContainer> queue = idle.get(key(runtime));
