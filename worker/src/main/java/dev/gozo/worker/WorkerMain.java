@@ -151,6 +151,8 @@ public final class WorkerMain {
             longestJob.toMillis());
       }
       DockerSandbox sandbox = new DockerSandbox(engine, settings, config.recyclePolicy());
+      WorkerMetrics metrics = new WorkerMetrics(config.workerId());
+      sandbox.reportContainerStartsTo(metrics::containerStarted);
       if (!config.recyclePolicy().tenants().isEmpty()) {
         LOG.info(
             "recycling mode for tenants {} (at most {} jobs per container)",
@@ -184,7 +186,6 @@ public final class WorkerMain {
               config.inputLookback(),
               config.interactiveIdle(),
               Duration.ofSeconds(30));
-      WorkerMetrics metrics = new WorkerMetrics(config.workerId());
       JobProcessor processor =
           new JobProcessor(
               catalogue,

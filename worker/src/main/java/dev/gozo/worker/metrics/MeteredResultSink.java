@@ -16,8 +16,10 @@ public final class MeteredResultSink implements ResultSink {
 
   @Override
   public boolean publish(JobCompleted result) {
+    long began = System.nanoTime();
     boolean published = sink.publish(result);
     if (published) {
+      metrics.resultPublished(java.time.Duration.ofNanos(System.nanoTime() - began));
       metrics.finished(result);
     }
     return published;

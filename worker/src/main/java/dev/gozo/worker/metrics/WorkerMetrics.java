@@ -79,6 +79,24 @@ public final class WorkerMetrics {
         .increment(outputBytes);
   }
 
+  /** A sandbox container was started (created, attached, started), warm or on a job's path. */
+  public void containerStarted(Duration took) {
+    Timer.builder("gozo_container_start")
+        .description("Time to create, attach and start a sandbox container")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry)
+        .record(took);
+  }
+
+  /** A result was made durable on the results topic in {@code took}. */
+  public void resultPublished(Duration took) {
+    Timer.builder("gozo_kafka_result_publish")
+        .description("Time to publish a result to the results topic and have it acknowledged")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry)
+        .record(took);
+  }
+
   /** A gauge read at each scrape, e.g. the warm containers of the pool or the breaker's state. */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);

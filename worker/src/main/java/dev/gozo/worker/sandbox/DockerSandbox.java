@@ -47,6 +47,7 @@ public final class DockerSandbox implements Sandbox {
 
   private final ContainerEngine containers;
   private final SandboxSettings settings;
+  private final ContainerFactory factory;
   private final WarmPool pool;
   private final RecyclePolicy recycling;
   private final RecycleShelf shelf;
@@ -64,12 +65,10 @@ public final class DockerSandbox implements Sandbox {
       ContainerEngine containers, SandboxSettings settings, RecyclePolicy recycling) {
     this.containers = containers;
     this.settings = settings;
+    this.factory = new ContainerFactory(containers, settings);
     this.pool =
         new WarmPool(
-            new ContainerFactory(containers, settings),
-            settings.warmPerRuntime(),
-            settings.maxWarmPerRuntime(),
-            POOL_IDLE_TTL);
+            factory, settings.warmPerRuntime(), settings.maxWarmPerRuntime(), POOL_IDLE_TTL);
     this.recycling = recycling;
     // Twice the jobs that can run at once: while some of a tenant's containers are being
     // scrubbed, others are clean and waiting.
@@ -126,6 +125,11 @@ public final class DockerSandbox implements Sandbox {
       LOG.warn("the Docker engine is still unreachable: {}", e.toString());
       return false;
     }
+  }
+
+  /** Where the duration of every container start (warm or cold) is reported. */
+  public void reportContainerStartsTo(java.util.function.Consumer<Duration> listener) {
+    factory.reportStartTimesTo(listener);
   }
 
   /** Warm containers ready now, over all runtimes. */
