@@ -106,7 +106,7 @@ final class Judge0RequestReader {
     Optional<Runtime> runtime = languages.runtime(languageId);
     if (runtime.isEmpty() || languageId != id.get()) {
       problems.add(
-          new Violation("language_id", "language with id " + format(id.get()) + " doesn't exist"));
+          new Violation("language_id", "language with id " + asShown(id.get()) + " doesn't exist"));
       return Optional.empty();
     }
     echo.put("language_id", languageId);
@@ -120,32 +120,32 @@ final class Judge0RequestReader {
     Judge0Values.nonNegative(body, "cpu_time_limit", problems)
         .ifPresent(
             seconds -> {
-              echo.put("cpu_time_limit", seconds);
+              echo.put("cpu_time_limit", asShown(seconds));
               limits.setCpuTimeMs(Math.max(1, Math.round(seconds * MS_PER_SECOND)));
             });
     Judge0Values.nonNegative(body, "wall_time_limit", problems)
         .ifPresent(
             seconds -> {
-              echo.put("wall_time_limit", seconds);
+              echo.put("wall_time_limit", asShown(seconds));
               limits.setWallTimeMs(Math.max(1, Math.round(seconds * MS_PER_SECOND)));
             });
     Judge0Values.nonNegative(body, "memory_limit", problems)
         .ifPresent(
             kilobytes -> {
-              echo.put("memory_limit", kilobytes);
+              echo.put("memory_limit", asShown(kilobytes));
               limits.setMemoryMb(
                   (int) Math.min(Integer.MAX_VALUE, Math.ceil(kilobytes / KB_PER_MB)));
             });
     Judge0Values.nonNegative(body, "max_processes_and_or_threads", problems)
         .ifPresent(
             processes -> {
-              echo.put("max_processes_and_or_threads", processes);
+              echo.put("max_processes_and_or_threads", asShown(processes));
               limits.setProcesses((int) Math.min(Integer.MAX_VALUE, processes));
             });
     Judge0Values.nonNegative(body, "max_file_size", problems)
         .ifPresent(
             kilobytes -> {
-              echo.put("max_file_size", kilobytes);
+              echo.put("max_file_size", asShown(kilobytes));
               limits.setOutputBytes(Math.max(1, Math.round(kilobytes * KB_PER_MB)));
             });
     return limits.build();
@@ -221,7 +221,10 @@ final class Judge0RequestReader {
     return Judge0Values.base64(value.get(), field, problems).map(ByteString::copyFrom);
   }
 
-  private static String format(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  /** A number as Judge0 shows it back: 128000, not 128000.0; 1.5 stays 1.5. */
+  private static Object asShown(double value) {
+    return value == Math.rint(value) && Math.abs(value) < Long.MAX_VALUE
+        ? (Object) (long) value
+        : value;
   }
 }
