@@ -765,6 +765,19 @@ def report(out_dir, parts):
                      f"bare run {fmt(py.get('bare_run_ms'))}", "", "",
                      f"overhead per test {fmt(py.get('per_test_overhead_ms'))}, {py.get('status')}"))
 
+    pis = data.get("piston") or {}
+    if pis:
+        own, compat = pis.get("v1") or {}, pis.get("piston") or {}
+        delta = pis.get("delta_p50_ms")
+        rows.append(("piston: POST /api/v2/execute vs /v1 (print(1))",
+                     f"p50 {fmt(compat.get('p50_ms'), digits=1)}, /v1 ?wait=true p50 {fmt(own.get('p50_ms'), digits=1)}",
+                     f"delta {fmt(delta, digits=1)}, paired median {fmt(pis.get('paired_delta_median_ms'), digits=1)}",
+                     "delta p50<2",
+                     verdict("piston overhead", None if delta is None else delta < 2,
+                             "the Piston layer adds under 2 ms at p50"),
+                     f"n={compat.get('n')} pairs, interleaved"
+                     + (f", {pis.get('errors')} errors" if pis.get("errors") else "")))
+
     headers = ("figure", "value", "vs baselines", "target", "result", "notes")
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(6)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
