@@ -326,7 +326,13 @@ class PistonExecuteApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "text/plain;charset=UTF-8", "application/octet-stream"})
+  @ValueSource(
+      strings = {
+        "",
+        "text/plain;charset=UTF-8",
+        "application/octet-stream",
+        "application/x-www-form-urlencoded"
+      })
   void shouldReadJsonWhateverTheContentTypeSays(String contentType) {
     // given
     int index = FakeRun.published(gateway);
