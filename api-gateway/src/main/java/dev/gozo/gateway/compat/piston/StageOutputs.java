@@ -3,6 +3,7 @@ package dev.gozo.gateway.compat.piston;
 import dev.gozo.gateway.live.LiveEvent;
 import dev.gozo.gateway.live.LiveSink;
 import dev.gozo.gateway.results.ExecutionView;
+import dev.gozo.gateway.results.StepView;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -15,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * order the worker read them: Piston's {@code output} is the two streams interleaved, which the
  * result's separate stdout and stderr cannot give back.
  *
- * <p>The live hub calls a sink from one thread at a time; the outputs are read only after {@link
- * #result()} completed, which orders those reads after every write.
+ * <p>The live hub calls a sink from one thread at a time; the HTTP answer reads the outputs from
+ * another, so both go through this object's lock.
  */
 final class StageOutputs implements LiveSink {
 
@@ -33,9 +34,30 @@ final class StageOutputs implements LiveSink {
   }
 
   /** What {@code stage} ("compile" or "run") wrote to stdout and stderr, in order; null if none. */
-  String interleaved(String stage) {
+  synchronized String interleaved(String stage) {
     ByteArrayOutputStream bytes = byStage.get(stage);
     return bytes == null ? null : bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Whether every byte of {@code result}'s output has come through the stream already, so the
+   * answer need not wait for the stream's own copy of the result.
+   */
+  synchronized boolean sawAllOf(ExecutionView result) {
+    return sawAll(result.compile(), "compile") && sawAll(result.run(), "run");
+  }
+
+  private boolean sawAll(StepView step, String stage) {
+    if (step == null) {
+      return true;
+    }
+    String seen = interleaved(stage);
+    int expected = length(step.stdout()) + length(step.stderr());
+    return (seen == null ? 0 : seen.length()) == expected;
+  }
+
+  private static int length(String text) {
+    return text == null ? 0 : text.length();
   }
 
   @Override
@@ -44,8 +66,11 @@ final class StageOutputs implements LiveSink {
   }
 
   @Override
-  public void send(LiveEvent event) {
-    if (event instanceof LiveEvent.Stage started) {
+  public synchronized void send(LiveEvent event) {
+    if (event instanceof LiveEvent.Started) {
+      byStage.clear(); // a redelivered job runs again from the start: only its last attempt counts
+      stage = "run";
+    } else if (event instanceof LiveEvent.Stage started) {
       stage = started.stage();
     } else if (event instanceof LiveEvent.Output output) {
       byte[] data =
