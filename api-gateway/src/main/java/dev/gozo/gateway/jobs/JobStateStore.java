@@ -213,6 +213,11 @@ public final class JobStateStore {
     }
   }
 
+  /** How many jobs (all tenants) are known to wait in the queue, not yet started. */
+  public synchronized int queued() {
+    return queuedByTenant.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
   /** How many of the tenant's jobs are known to wait in the queue, not yet started. */
   public synchronized int queuedFor(String tenant) {
     return queuedByTenant.getOrDefault(tenant, 0);

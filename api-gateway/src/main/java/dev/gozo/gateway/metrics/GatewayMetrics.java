@@ -1,6 +1,8 @@
 package dev.gozo.gateway.metrics;
 
+import dev.gozo.gateway.jobs.JobStateStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,6 +19,17 @@ public final class GatewayMetrics {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  public GatewayMetrics(JobStateStore store) {
+    // Every gateway reads every job's events, so each one sees the whole fleet's queue: take the
+    // max over gateways, not the sum. This is the "jobs waiting" that autoscaling follows.
+    Gauge.builder("gozo_jobs_queued", store::queued)
+        .description("Jobs accepted and not yet started, fleet-wide, as this gateway sees them")
+        .register(registry);
+    Gauge.builder("gozo_wait_requests", store::waitingRequests)
+        .description("Requests waiting for a result on this gateway (?wait=true)")
+        .register(registry);
+  }
 
   /**
    * A submission was answered. {@code outcome} is "accepted" for 200/202, else the reason for the

@@ -3,6 +3,7 @@ package dev.gozo.gateway.progress;
 import dev.gozo.gateway.GatewayConfig;
 import dev.gozo.gateway.jobs.JobEventHeaders;
 import dev.gozo.gateway.jobs.JobStateStore;
+import dev.gozo.gateway.kafka.AllPartitionsReader;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -10,22 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -38,10 +32,8 @@ import org.slf4j.LoggerFactory;
  * each must see every job (any gateway answers for any job). At start-up the results topic is read
  * from the beginning (it is compacted: one result per job), so finished jobs stay readable across
  * restarts; the events topic only from {@code eventsReplayMs} ago, enough for jobs still running.
- * Partitions added later are picked up by a refresh every minute.
- *
- * <p>One thread owns the consumer (KafkaConsumer is not thread-safe); {@link #stop()} wakes it and
- * waits for it to close the consumer. While Kafka is unreachable the thread keeps retrying.
+ * The reading loop (a thread of its own, retries while Kafka is away, partitions added later) is
+ * {@link AllPartitionsReader}'s.
  *
  * <p>This class only moves records: what a record means is {@link RecordApplier}'s decision, and
  * when the start-up read is complete is {@link ResultsReplay}'s, both tested without Kafka.
@@ -51,20 +43,8 @@ public final class KafkaProgressConsumer implements ProgressFeed {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaProgressConsumer.class);
 
-  /** How long one poll waits for records; also how soon the loop notices a wake-up. */
-  private static final Duration POLL = Duration.ofMillis(500);
-
-  /** How often partitions added to the topics are looked for; adding them is a rare operation. */
-  private static final long REFRESH_NANOS = TimeUnit.MINUTES.toNanos(1);
-
-  /** The pause between attempts while Kafka or the results topic is missing. */
-  private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** How long {@link #stop()} waits for the thread; then the daemon thread is left to the JVM. */
+  /** How long {@link #stop()} waits for the reader's thread; then it is left to the JVM. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
-
-  /** How long closing the consumer may take; it has no offsets to commit, only sockets. */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
   /**
    * The floor under the consumer's default API timeout: its metadata and offset look-ups at
@@ -85,57 +65,30 @@ public final class KafkaProgressConsumer implements ProgressFeed {
   private final GatewayConfig config;
   private final RecordApplier applier;
   private final ResultsReplay replay;
-  private final Object lifecycle = new Object();
-  private KafkaConsumer<byte[], byte[]> consumer;
-  private Thread thread;
-  private volatile boolean running;
-  private boolean healthy = true; // only touched by the consumer thread
+  private final AllPartitionsReader reader;
 
   public KafkaProgressConsumer(JobStateStore store, GatewayConfig config) {
     this.config = config;
     this.applier = new RecordApplier(store, config.topicResults());
     this.replay = new ResultsReplay(store);
+    this.reader =
+        new AllPartitionsReader(
+            "progress consumer",
+            properties(config),
+            Duration.ofMillis(config.kafkaTimeoutMs()),
+            new Reading());
   }
 
   @Override
   @PostConstruct
   public void start() {
-    synchronized (lifecycle) {
-      if (thread != null) {
-        return;
-      }
-      consumer = new KafkaConsumer<>(properties(config));
-      running = true;
-      thread = new Thread(this::run, "gozo-progress-consumer");
-      thread.setDaemon(true);
-      thread.start();
-    }
+    reader.start();
   }
 
   @Override
   @PreDestroy
   public void stop() {
-    Thread worker;
-    synchronized (lifecycle) {
-      if (thread == null || !running) {
-        return;
-      }
-      running = false;
-      worker = thread;
-    }
-    consumer.wakeup();
-    try {
-      worker.join(STOP_WAIT.toMillis());
-      if (worker.isAlive()) {
-        LOG.warn(
-            "progress consumer did not stop within {} s; leaving it to the JVM",
-            STOP_WAIT.toSeconds());
-      } else {
-        LOG.info("progress consumer stopped");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    reader.stop(STOP_WAIT);
   }
 
   static Properties properties(GatewayConfig config) {
@@ -157,95 +110,54 @@ public final class KafkaProgressConsumer implements ProgressFeed {
     return props;
   }
 
-  private void run() {
-    long nextRefresh = System.nanoTime();
-    try {
-      while (running) {
-        try {
-          if (System.nanoTime() - nextRefresh >= 0) {
-            nextRefresh = System.nanoTime() + (assignAll() ? REFRESH_NANOS : RETRY_NANOS);
-          }
-          if (consumer.assignment().isEmpty()) {
-            LockSupport.parkNanos(RETRY_NANOS);
-            continue;
-          }
-          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-            apply(record);
-          }
-          replay.check(consumer::position);
-          if (!healthy) {
-            LOG.info("progress consumer: reading again");
-            healthy = true;
-          }
-        } catch (WakeupException e) {
-          // stop() was called; the loop condition ends the thread.
-        } catch (KafkaException e) {
-          // Once per outage at WARN; the retries in between are noise.
-          if (healthy) {
-            LOG.warn("progress consumer: {}; retrying until Kafka answers", e.toString());
-          } else {
-            LOG.debug("progress consumer: {}; retrying", e.toString());
-          }
-          healthy = false;
-          LockSupport.parkNanos(RETRY_NANOS);
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.error("progress consumer failed; job states will no longer update", e);
-    } finally {
-      consumer.close(CLOSE_TIMEOUT);
-    }
-  }
+  /**
+   * Results from the beginning (compacted: one per job), with the start-up replay tracked; events
+   * from {@code eventsReplayMs} ago at start-up, from the beginning for a partition added later.
+   */
+  private final class Reading implements AllPartitionsReader.Reading {
 
-  /** Assigns any partition not yet assigned; false when the results topic is not available. */
-  private boolean assignAll() {
-    Duration timeout = Duration.ofMillis(config.kafkaTimeoutMs());
-    List<TopicPartition> results = partitions(config.topicResults(), timeout);
-    List<TopicPartition> events = partitions(config.topicEvents(), timeout);
-    if (results.isEmpty()) {
-      if (healthy) {
-        LOG.warn("topic {} not found; retrying until it exists", config.topicResults());
-      }
-      healthy = false;
-      return false;
+    @Override
+    public List<String> topics() {
+      return List.of(config.topicResults(), config.topicEvents());
     }
-    boolean first = consumer.assignment().isEmpty();
-    Set<TopicPartition> current = new HashSet<>(consumer.assignment());
-    List<TopicPartition> newResults = results.stream().filter(tp -> !current.contains(tp)).toList();
-    List<TopicPartition> newEvents = events.stream().filter(tp -> !current.contains(tp)).toList();
-    if (newResults.isEmpty() && newEvents.isEmpty()) {
-      return true;
+
+    @Override
+    public boolean canStart(Map<String, List<TopicPartition>> found) {
+      return !found.get(config.topicResults()).isEmpty();
     }
-    Set<TopicPartition> all = new HashSet<>(current);
-    all.addAll(newResults);
-    all.addAll(newEvents);
-    consumer.assign(all);
-    // Careful: seekToBeginning/seekToEnd with an EMPTY collection move EVERY assigned partition.
-    if (!newResults.isEmpty()) {
-      consumer.seekToBeginning(newResults);
-    }
-    if (first) {
+
+    @Override
+    public void place(
+        Consumer<byte[], byte[]> consumer, Map<String, List<TopicPartition>> added, boolean first) {
+      // Careful: seekToBeginning/seekToEnd with an EMPTY collection move EVERY partition.
+      List<TopicPartition> newResults = added.getOrDefault(config.topicResults(), List.of());
+      List<TopicPartition> newEvents = added.getOrDefault(config.topicEvents(), List.of());
       if (!newResults.isEmpty()) {
-        replay.expect(consumer.endOffsets(newResults));
+        consumer.seekToBeginning(newResults);
       }
-      seekEventsToReplayWindow(newEvents);
-    } else if (!newEvents.isEmpty()) {
-      consumer.seekToBeginning(newEvents); // a partition added now holds only new events
+      if (first) {
+        if (!newResults.isEmpty()) {
+          replay.expect(consumer.endOffsets(newResults));
+        }
+        seekEventsToReplayWindow(consumer, newEvents);
+      } else if (!newEvents.isEmpty()) {
+        consumer.seekToBeginning(newEvents); // a partition added now holds only new events
+      }
     }
-    LOG.info("reading {} results and {} events partitions", newResults.size(), newEvents.size());
-    return !events.isEmpty();
+
+    @Override
+    public void onRecord(ConsumerRecord<byte[], byte[]> record) {
+      apply(record);
+    }
+
+    @Override
+    public void afterPoll(Consumer<byte[], byte[]> consumer) {
+      replay.check(consumer::position);
+    }
   }
 
-  private List<TopicPartition> partitions(String topic, Duration timeout) {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-    List<TopicPartition> partitions = new ArrayList<>();
-    if (infos != null) {
-      infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-    }
-    return partitions;
-  }
-
-  private void seekEventsToReplayWindow(List<TopicPartition> events) {
+  private void seekEventsToReplayWindow(
+      Consumer<byte[], byte[]> consumer, List<TopicPartition> events) {
     if (events.isEmpty()) {
       return;
     }
