@@ -90,6 +90,11 @@ final class SystemUnderTest implements AutoCloseable {
     broker.terminate(Duration.ofSeconds(30));
   }
 
+  /** A process of the test's own (a Prometheus, say), stopped with the system. */
+  void track(ManagedProcess process) {
+    processes.add(process);
+  }
+
   /** Starts the broker again when a test stopped it (and did not get to restart it). */
   void ensureBrokerRunning() {
     if (broker == null || !broker.alive()) {
