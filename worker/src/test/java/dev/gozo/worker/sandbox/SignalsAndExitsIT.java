@@ -3,7 +3,7 @@ package dev.gozo.worker.sandbox;
 import static dev.gozo.worker.sandbox.SandboxHarness.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gozo.worker.sandbox.verdicts.SignalNames;
+import dev.gozo.jobspec.SignalNames;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,7 @@ package dev.gozo.gateway.compat.piston;
 
 import dev.gozo.gateway.results.ExecutionView;
 import dev.gozo.gateway.results.StepView;
+import dev.gozo.jobspec.SignalNames;
 import java.util.function.Function;
 
 /**

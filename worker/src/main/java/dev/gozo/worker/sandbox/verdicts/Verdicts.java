@@ -1,6 +1,7 @@
 package dev.gozo.worker.sandbox.verdicts;
 
 import dev.gozo.jobspec.EffectiveLimits;
+import dev.gozo.jobspec.SignalNames;
 import dev.gozo.worker.sandbox.Outcome;
 import dev.gozo.worker.sandbox.StepReport;
 import dev.gozo.worker.sandbox.StepReport.LimitHit;

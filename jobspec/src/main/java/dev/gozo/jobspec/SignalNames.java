@@ -1,6 +1,10 @@
-package dev.gozo.worker.sandbox.verdicts;
+package dev.gozo.jobspec;
 
-/** Linux x86-64 signal names, for messages a person reads. */
+/**
+ * Linux x86-64 signal names ("SIGSEGV" for 11), for messages a person reads and for the
+ * compatibility APIs that report a signal by name. Shared by the worker (verdict messages) and the
+ * gateway.
+ */
 public final class SignalNames {
 
   private static final String[] NAMES = {
