@@ -2,6 +2,7 @@ package dev.gozo.gateway.interactive;
 
 import com.google.protobuf.ByteString;
 import dev.gozo.gateway.input.JobInputPublisher;
+import dev.gozo.gateway.input.JobInputSequence;
 import dev.gozo.gateway.intake.ExecutionRequestReader;
 import dev.gozo.gateway.intake.Intake;
 import dev.gozo.gateway.intake.Submission;
@@ -58,14 +59,13 @@ final class InteractiveSession implements LiveSink {
   private final LiveHub hub;
   private final LiveJson json;
   private final JsonMapper mapper;
-  private final JobInputPublisher inputs;
+  private final JobInputSequence inputs;
   private final AtomicInteger unacknowledged = new AtomicInteger();
 
   // Guarded by this.
   private Phase phase = Phase.AWAITING_JOB;
   private final List<String> early = new ArrayList<>();
   private String jobId;
-  private long seq;
   private boolean eofSent;
   private LiveSubscription live;
   private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
@@ -86,7 +86,7 @@ final class InteractiveSession implements LiveSink {
     this.hub = hub;
     this.json = json;
     this.mapper = mapper;
-    this.inputs = inputs;
+    this.inputs = new JobInputSequence(inputs);
   }
 
   /** The most a message may hold now: the job's body first, then {@code inputCap}. */
@@ -199,23 +199,11 @@ final class InteractiveSession implements LiveSink {
   }
 
   private void publish(JobInput.Builder input) {
-    JobInput record =
-        input
-            .setJobId(jobId)
-            .setTenant(tenant)
-            .setSeq(++seq)
-            .setAtMs(System.currentTimeMillis())
-            .build();
-    inputs
-        .publish(record)
-        .whenComplete(
-            (ok, error) -> {
-              if (error != null) {
-                LOG.warn(
-                    "job {}: input {} not published: {}", jobId, record.getSeq(), error.toString());
-                error("input could not be delivered to the job (Kafka did not take it)", null);
-              }
-            });
+    inputs.send(
+        jobId,
+        tenant,
+        input,
+        () -> error("input could not be delivered to the job (Kafka did not take it)", null));
   }
 
   /** The client closed the socket or the connection broke. */

@@ -2,6 +2,7 @@ package dev.gozo.gateway.compat.piston;
 
 import com.google.protobuf.ByteString;
 import dev.gozo.gateway.input.JobInputPublisher;
+import dev.gozo.gateway.input.JobInputSequence;
 import dev.gozo.gateway.intake.Intake;
 import dev.gozo.gateway.intake.Submission;
 import dev.gozo.gateway.jobs.JobState;
@@ -55,13 +56,12 @@ final class PistonSession implements LiveSink {
   private final Intake intake;
   private final LiveHub hub;
   private final LiveJson json;
-  private final JobInputPublisher inputs;
+  private final JobInputSequence inputs;
 
   // Guarded by this.
   private Phase phase = Phase.AWAITING_INIT;
   private final List<JsonNode> early = new ArrayList<>();
   private String jobId;
-  private long seq;
   private String stage;
   private LiveSubscription live;
 
@@ -79,7 +79,7 @@ final class PistonSession implements LiveSink {
     this.intake = intake;
     this.hub = hub;
     this.json = json;
-    this.inputs = inputs;
+    this.inputs = new JobInputSequence(inputs);
   }
 
   /** One whole text message from the client. */
@@ -202,23 +202,7 @@ final class PistonSession implements LiveSink {
   }
 
   private void publish(JobInput.Builder input) {
-    JobInput record =
-        input
-            .setJobId(jobId)
-            .setTenant(tenant)
-            .setSeq(++seq)
-            .setAtMs(System.currentTimeMillis())
-            .build();
-    inputs
-        .publish(record)
-        .whenComplete(
-            (ok, error) -> {
-              if (error != null) {
-                LOG.warn(
-                    "job {}: input {} not published: {}", jobId, record.getSeq(), error.toString());
-                fail("input could not be delivered to the job");
-              }
-            });
+    inputs.send(jobId, tenant, input, () -> fail("input could not be delivered to the job"));
   }
 
   /** The client closed the socket or the connection broke. */
