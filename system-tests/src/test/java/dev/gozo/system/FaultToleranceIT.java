@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,17 +23,6 @@ import org.junit.jupiter.api.Test;
  * unfinished can only delay, never fail, the next test's own jobs, which it counts by id.
  */
 class FaultToleranceIT {
-
-  private static final Set<String> FINAL =
-      Set.of(
-          "SUCCEEDED",
-          "RUNTIME_ERROR",
-          "COMPILE_ERROR",
-          "TIME_LIMIT_EXCEEDED",
-          "MEMORY_LIMIT_EXCEEDED",
-          "OUTPUT_LIMIT_EXCEEDED",
-          "REJECTED",
-          "INTERNAL_ERROR");
 
   private static SystemUnderTest system;
   private static GatewayClient gateway;
@@ -79,7 +67,7 @@ class FaultToleranceIT {
               for (String id : ids) {
                 statuses.put(id, status(id));
               }
-              assertThat(statuses.values()).allMatch(FINAL::contains);
+              assertThat(statuses.values()).allMatch(GatewayClient.FINAL_STATUSES::contains);
             });
     return statuses;
   }
@@ -159,7 +147,9 @@ class FaultToleranceIT {
       await()
           .during(Duration.ofSeconds(8))
           .atMost(Duration.ofSeconds(10))
-          .until(() -> ids.stream().noneMatch(id -> FINAL.contains(status(id))));
+          .until(
+              () ->
+                  ids.stream().noneMatch(id -> GatewayClient.FINAL_STATUSES.contains(status(id))));
       proxy.up();
 
       // then: nothing was failed; everything runs once the engine is back

@@ -28,6 +28,20 @@ final class GatewayClient {
 
   record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
 
+  /** Every status an execution ends in (README, "Job statuses"): waiting stops at these. */
+  static final java.util.Set<String> FINAL_STATUSES =
+      java.util.Set.of(
+          "SUCCEEDED",
+          "WRONG_ANSWER",
+          "RUNTIME_ERROR",
+          "COMPILE_ERROR",
+          "TIME_LIMIT_EXCEEDED",
+          "MEMORY_LIMIT_EXCEEDED",
+          "OUTPUT_LIMIT_EXCEEDED",
+          "REJECTED",
+          "INTERNAL_ERROR",
+          "CANCELLED");
+
   static String pythonJob(String code) {
     try {
       return JSON.writeValueAsString(

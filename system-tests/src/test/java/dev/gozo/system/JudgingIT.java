@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,18 +24,6 @@ import org.junit.jupiter.api.Test;
 class JudgingIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FINAL =
-      Set.of(
-          "SUCCEEDED",
-          "WRONG_ANSWER",
-          "RUNTIME_ERROR",
-          "COMPILE_ERROR",
-          "TIME_LIMIT_EXCEEDED",
-          "MEMORY_LIMIT_EXCEEDED",
-          "OUTPUT_LIMIT_EXCEEDED",
-          "REJECTED",
-          "INTERNAL_ERROR",
-          "CANCELLED");
 
   private static SystemUnderTest system;
   private static GatewayClient gateway;
@@ -85,7 +72,8 @@ class JudgingIT {
             () -> {
               GatewayClient.Reply reply = gateway.get(id);
               assertThat(reply.status()).isEqualTo(200);
-              assertThat(FINAL).contains(reply.body().get("status").asText());
+              assertThat(GatewayClient.FINAL_STATUSES)
+                  .contains(reply.body().get("status").asText());
               last.clear();
               last.add(reply.body());
             });

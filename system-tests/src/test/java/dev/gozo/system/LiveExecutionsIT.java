@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,17 +37,6 @@ import org.junit.jupiter.api.Test;
 class LiveExecutionsIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FINAL =
-      Set.of(
-          "SUCCEEDED",
-          "RUNTIME_ERROR",
-          "COMPILE_ERROR",
-          "TIME_LIMIT_EXCEEDED",
-          "MEMORY_LIMIT_EXCEEDED",
-          "OUTPUT_LIMIT_EXCEEDED",
-          "REJECTED",
-          "INTERNAL_ERROR",
-          "CANCELLED");
   private static final long MIB = 1024 * 1024;
 
   private static SystemUnderTest system;
@@ -476,7 +464,8 @@ class LiveExecutionsIT {
             () -> {
               GatewayClient.Reply reply = gateway.get(id);
               assertThat(reply.status()).isEqualTo(200);
-              assertThat(FINAL).contains(reply.body().get("status").asText());
+              assertThat(GatewayClient.FINAL_STATUSES)
+                  .contains(reply.body().get("status").asText());
               last.clear();
               last.add(reply.body());
             });
